@@ -1,0 +1,24 @@
+//! imapwebpush: a toolkit for the IMAP WEBPUSH extension
+//! (draft-gougeon-imap-webpush).
+//!
+//! Who owns what:
+//!
+//! - [`webpush`]: the extension's grammar (§9): validated newtypes, the
+//!   five commands, the untagged responses. Sans-I/O, shared by all.
+//! - [`imap`]: the client: transport (TCP, TLS, STARTTLS), framing,
+//!   response parsing (extension, then imap-proto, then raw), the session
+//!   loop with literals, login and trace.
+//! - [`tls`]: rustls configuration on the one crypto provider, aws-lc-rs.
+//! - [`secret`]: values that never print.
+//! - [`cli`]: clap types only; [`commands`]: one module per subcommand;
+//!   [`output`]: human and JSON printing of every result type.
+
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod commands;
+pub mod imap;
+pub mod output;
+pub mod secret;
+pub mod tls;
+pub mod webpush;
