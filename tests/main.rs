@@ -1,1 +1,8 @@
+//! Integration tests: one binary. They run the built `imapwebpush` (or the
+//! library) against real sockets on 127.0.0.1 with ephemeral ports.
 
+mod support;
+
+mod cli;
+mod draft_examples;
+mod tls;

@@ -38,7 +38,7 @@ pub fn generated_files() -> io::Result<Vec<(String, Vec<u8>)>> {
     let mut buf = Vec::new();
     clap_mangen::Man::new(cmd.clone()).render(&mut buf)?;
     files.push(("man/imapwebpush.1".to_owned(), buf));
-    for sub in cmd.get_subcommands() {
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
         let name = format!("imapwebpush-{}", sub.get_name());
         let page = sub.clone().name(name.clone()).bin_name(name.clone());
         let mut buf = Vec::new();

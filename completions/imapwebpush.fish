@@ -1,0 +1,176 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_imapwebpush_global_optspecs
+    string join \n s/server= tls= u/user= password-command= ca-file= insecure json color= v/verbose timeout= h/help V/version
+end
+
+function __fish_imapwebpush_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_imapwebpush_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_imapwebpush_using_subcommand
+    set -l cmd (__fish_imapwebpush_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
+starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
+none\t'Plaintext. Passwords cross the network in clear; only when asked by name'"
+complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -s u -l user -d 'User to log in as' -r
+complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -l password-command -d 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -l ca-file -d 'Extra trust roots (PEM) besides the webpki roots; repeatable' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -l color -d 'When to color human output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -l timeout -d 'Network timeout in seconds (connect, handshake, every read)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -l insecure -d 'Skip certificate verification (a warning is printed)'
+complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -l json -d 'Machine-readable output: one JSON document or one object per line'
+complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
+complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -s V -l version -d 'Print version'
+complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "capability" -d 'Show the server\'s capabilities, WEBPUSH highlighted (logs in first when --user is set)'
+complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "getvapid" -d 'GETVAPID: show the server\'s VAPID public key (§5.1)'
+complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "webpush" -d 'WEBPUSH: create or update a subscription, or delete it with --delete (§5.2)'
+complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "ackwebpush" -d 'ACKWEBPUSH: confirm a subscription with the token from its first push (§5.3)'
+complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "lwebpush" -d 'LWEBPUSH: list subscriptions (§5.4)'
+complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "silwebpush" -d 'SILWEBPUSH: silence a subscription for SECONDS (0 ends it), or for this session (§5.5)'
+complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand capability" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand capability" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
+starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
+none\t'Plaintext. Passwords cross the network in clear; only when asked by name'"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand capability" -s u -l user -d 'User to log in as' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand capability" -l password-command -d 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand capability" -l ca-file -d 'Extra trust roots (PEM) besides the webpki roots; repeatable' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand capability" -l color -d 'When to color human output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand capability" -l timeout -d 'Network timeout in seconds (connect, handshake, every read)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand capability" -l insecure -d 'Skip certificate verification (a warning is printed)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand capability" -l json -d 'Machine-readable output: one JSON document or one object per line'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand capability" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand capability" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand capability" -s V -l version -d 'Print version'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand getvapid" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand getvapid" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
+starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
+none\t'Plaintext. Passwords cross the network in clear; only when asked by name'"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand getvapid" -s u -l user -d 'User to log in as' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand getvapid" -l password-command -d 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand getvapid" -l ca-file -d 'Extra trust roots (PEM) besides the webpki roots; repeatable' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand getvapid" -l color -d 'When to color human output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand getvapid" -l timeout -d 'Network timeout in seconds (connect, handshake, every read)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand getvapid" -l qr -d 'Also draw the key as a QR code'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand getvapid" -l insecure -d 'Skip certificate verification (a warning is printed)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand getvapid" -l json -d 'Machine-readable output: one JSON document or one object per line'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand getvapid" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand getvapid" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand getvapid" -s V -l version -d 'Print version'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand webpush" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand webpush" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
+starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
+none\t'Plaintext. Passwords cross the network in clear; only when asked by name'"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand webpush" -s u -l user -d 'User to log in as' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand webpush" -l password-command -d 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand webpush" -l ca-file -d 'Extra trust roots (PEM) besides the webpki roots; repeatable' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand webpush" -l color -d 'When to color human output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand webpush" -l timeout -d 'Network timeout in seconds (connect, handshake, every read)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand webpush" -l delete -d 'Delete the subscription (sends WEBPUSH <ID> NIL)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand webpush" -l raw -d 'Send the arguments without checking them (to test a server\'s BAD handling)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand webpush" -l insecure -d 'Skip certificate verification (a warning is printed)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand webpush" -l json -d 'Machine-readable output: one JSON document or one object per line'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand webpush" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand webpush" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand webpush" -s V -l version -d 'Print version'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand ackwebpush" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand ackwebpush" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
+starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
+none\t'Plaintext. Passwords cross the network in clear; only when asked by name'"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand ackwebpush" -s u -l user -d 'User to log in as' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand ackwebpush" -l password-command -d 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand ackwebpush" -l ca-file -d 'Extra trust roots (PEM) besides the webpki roots; repeatable' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand ackwebpush" -l color -d 'When to color human output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand ackwebpush" -l timeout -d 'Network timeout in seconds (connect, handshake, every read)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand ackwebpush" -l raw -d 'Send the arguments without checking them (to test a server\'s BAD handling)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand ackwebpush" -l insecure -d 'Skip certificate verification (a warning is printed)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand ackwebpush" -l json -d 'Machine-readable output: one JSON document or one object per line'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand ackwebpush" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand ackwebpush" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand ackwebpush" -s V -l version -d 'Print version'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand lwebpush" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand lwebpush" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
+starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
+none\t'Plaintext. Passwords cross the network in clear; only when asked by name'"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand lwebpush" -s u -l user -d 'User to log in as' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand lwebpush" -l password-command -d 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand lwebpush" -l ca-file -d 'Extra trust roots (PEM) besides the webpki roots; repeatable' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand lwebpush" -l color -d 'When to color human output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand lwebpush" -l timeout -d 'Network timeout in seconds (connect, handshake, every read)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand lwebpush" -l raw -d 'Send the arguments without checking them (to test a server\'s BAD handling)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand lwebpush" -l insecure -d 'Skip certificate verification (a warning is printed)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand lwebpush" -l json -d 'Machine-readable output: one JSON document or one object per line'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand lwebpush" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand lwebpush" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand lwebpush" -s V -l version -d 'Print version'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand silwebpush" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand silwebpush" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
+starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
+none\t'Plaintext. Passwords cross the network in clear; only when asked by name'"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand silwebpush" -s u -l user -d 'User to log in as' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand silwebpush" -l password-command -d 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand silwebpush" -l ca-file -d 'Extra trust roots (PEM) besides the webpki roots; repeatable' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand silwebpush" -l color -d 'When to color human output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand silwebpush" -l timeout -d 'Network timeout in seconds (connect, handshake, every read)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand silwebpush" -l raw -d 'Send the arguments without checking them (to test a server\'s BAD handling)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand silwebpush" -l insecure -d 'Skip certificate verification (a warning is printed)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand silwebpush" -l json -d 'Machine-readable output: one JSON document or one object per line'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand silwebpush" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand silwebpush" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand silwebpush" -s V -l version -d 'Print version'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
+starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
+none\t'Plaintext. Passwords cross the network in clear; only when asked by name'"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -s u -l user -d 'User to log in as' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -l password-command -d 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -l ca-file -d 'Extra trust roots (PEM) besides the webpki roots; repeatable' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -l color -d 'When to color human output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -l timeout -d 'Network timeout in seconds (connect, handshake, every read)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -l insecure -d 'Skip certificate verification (a warning is printed)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -l json -d 'Machine-readable output: one JSON document or one object per line'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush completions help" -f -a "capability" -d 'Show the server\'s capabilities, WEBPUSH highlighted (logs in first when --user is set)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush completions help" -f -a "getvapid" -d 'GETVAPID: show the server\'s VAPID public key (§5.1)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush completions help" -f -a "webpush" -d 'WEBPUSH: create or update a subscription, or delete it with --delete (§5.2)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush completions help" -f -a "ackwebpush" -d 'ACKWEBPUSH: confirm a subscription with the token from its first push (§5.3)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush completions help" -f -a "lwebpush" -d 'LWEBPUSH: list subscriptions (§5.4)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush completions help" -f -a "silwebpush" -d 'SILWEBPUSH: silence a subscription for SECONDS (0 ends it), or for this session (§5.5)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

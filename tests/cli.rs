@@ -1,0 +1,212 @@
+//! The command line as a user meets it: exit codes, error messages,
+//! redaction of credentials, generated completions and man pages.
+
+use crate::support::peer::{Peer, PeerConfig, PASSWORD, USER};
+use crate::support::{parse_transcript, Bin};
+
+fn lwebpush_script() -> Vec<crate::support::Step> {
+    parse_transcript("C: a1 LWEBPUSH *\nS: a1 OK LWEBPUSH completed\n")
+}
+
+/// The password never appears in the -v trace: not for AUTHENTICATE PLAIN
+/// with SASL-IR, without it (continuation), nor for LOGIN.
+#[test]
+fn password_is_redacted_in_the_trace() {
+    use base64::Engine as _;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("\0{USER}\0{PASSWORD}"));
+    for caps in [
+        "IMAP4rev1 AUTH=PLAIN SASL-IR WEBPUSH",
+        "IMAP4rev1 AUTH=PLAIN WEBPUSH",
+        "IMAP4rev1 WEBPUSH",
+    ] {
+        let p = Peer::start(
+            PeerConfig {
+                caps: caps.to_owned(),
+                ..PeerConfig::default()
+            },
+            lwebpush_script(),
+        );
+        let out = Bin::new()
+            .env("IMAPWEBPUSH_USER", USER)
+            .env("IMAPWEBPUSH_PASSWORD", PASSWORD)
+            .run(&["-s", &p.addr(), "--tls", "none", "-v", "lwebpush"]);
+        out.expect_code(0);
+        let err = out.stderr();
+        assert!(err.contains("***"), "{caps}: {err}");
+        assert!(
+            !err.contains(PASSWORD) && !err.contains("s3cr"),
+            "{caps}: {err}"
+        );
+        assert!(!err.contains(&encoded), "{caps}: {err}");
+        assert!(
+            err.contains("C: a2 LWEBPUSH *") || err.contains("LWEBPUSH *"),
+            "{caps}: {err}"
+        );
+        let log = p.finish_played();
+        let login = &log.received[0];
+        if caps.contains("AUTH=PLAIN") {
+            assert!(login.contains("AUTHENTICATE PLAIN"), "{login}");
+        } else {
+            assert!(login.contains("LOGIN demo"), "{login}");
+        }
+    }
+}
+
+#[test]
+fn password_command_first_line_is_used() {
+    let p = Peer::start(PeerConfig::default(), lwebpush_script());
+    let out = Bin::new().env("IMAPWEBPUSH_USER", USER).run(&[
+        "-s",
+        &p.addr(),
+        "--tls",
+        "none",
+        "--password-command",
+        "printf '%s\\nsecond line\\n' 's3cr\"et pw'",
+        "lwebpush",
+    ]);
+    out.expect_code(0);
+    p.finish_played();
+}
+
+#[test]
+fn wrong_password_is_exit_2() {
+    let p = Peer::start(PeerConfig::default(), vec![]);
+    let out = Bin::new()
+        .env("IMAPWEBPUSH_USER", USER)
+        .env("IMAPWEBPUSH_PASSWORD", "wrong")
+        .run(&["-s", &p.addr(), "--tls", "none", "lwebpush"]);
+    out.expect_code(2);
+    assert!(
+        out.stderr().contains("authentication failed"),
+        "{}",
+        out.stderr()
+    );
+    assert!(!out.stderr().contains("wrong"), "{}", out.stderr());
+    p.finish();
+}
+
+#[test]
+fn missing_server_user_or_password_are_exit_2_with_hints() {
+    let b = Bin::new();
+    let out = b.run(&["lwebpush"]);
+    out.expect_code(2);
+    assert!(
+        out.stderr().contains("no server given") && out.stderr().contains("IMAPWEBPUSH_SERVER"),
+        "{}",
+        out.stderr()
+    );
+
+    let p = Peer::start(PeerConfig::default(), vec![]);
+    let out = b.run(&["-s", &p.addr(), "--tls", "none", "lwebpush"]);
+    out.expect_code(2);
+    assert!(out.stderr().contains("no user given"), "{}", out.stderr());
+    p.finish();
+
+    let p = Peer::start(PeerConfig::default(), vec![]);
+    let out = Bin::new().env("IMAPWEBPUSH_USER", USER).run(&[
+        "-s",
+        &p.addr(),
+        "--tls",
+        "none",
+        "lwebpush",
+    ]);
+    out.expect_code(2);
+    assert!(
+        out.stderr().contains("no password available"),
+        "{}",
+        out.stderr()
+    );
+    p.finish();
+}
+
+#[test]
+fn connection_refused_is_exit_2() {
+    // Bind then drop a listener: the port is very likely closed now.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = Bin::new().run(&["-s", &format!("127.0.0.1:{port}"), "capability"]);
+    out.expect_code(2);
+    assert!(
+        out.stderr().contains("cannot connect to 127.0.0.1"),
+        "{}",
+        out.stderr()
+    );
+    assert!(!out.stderr().contains("panicked"));
+}
+
+#[test]
+fn usage_errors_are_exit_2() {
+    let out = Bin::new().run(&["webpush"]);
+    assert_eq!(out.code(), 2);
+    let out = Bin::new().run(&["--tls", "sometimes", "capability"]);
+    assert_eq!(out.code(), 2);
+    let out = Bin::new().run(&["--password", "x", "capability"]);
+    assert_eq!(out.code(), 2);
+}
+
+#[test]
+fn help_lists_the_commands() {
+    let out = Bin::new().run(&["--help"]);
+    out.expect_code(0);
+    for c in [
+        "capability",
+        "getvapid",
+        "webpush",
+        "ackwebpush",
+        "lwebpush",
+        "silwebpush",
+        "completions",
+    ] {
+        assert!(out.stdout().contains(c), "{c} missing from --help");
+    }
+}
+
+#[test]
+fn capability_without_user_shows_the_greeting_capabilities() {
+    let p = Peer::start(
+        PeerConfig {
+            bare_greeting: true,
+            ..PeerConfig::default()
+        },
+        vec![],
+    );
+    let out = Bin::new().run(&["-s", &p.addr(), "--tls", "none", "capability"]);
+    out.expect_code(0);
+    assert_eq!(
+        out.stdout(),
+        "C: a1 CAPABILITY\nS: * CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR WEBPUSH\nS: a1 OK CAPABILITY completed\nWEBPUSH is advertised.\n"
+    );
+    p.finish_played();
+}
+
+#[test]
+fn completions_print_for_every_shell() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = Bin::new().run(&["completions", shell]);
+        out.expect_code(0);
+        assert!(out.stdout().contains("lwebpush"), "{shell}");
+    }
+}
+
+/// `completions/` and `man/` are generated from the clap definitions and
+/// committed; this fails when they are stale. Regenerate with
+/// `IMAPWEBPUSH_BLESS=1 cargo test generated_files_are_current`.
+#[test]
+fn generated_files_are_current() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    if std::env::var_os("IMAPWEBPUSH_BLESS").is_some() {
+        imapwebpush::commands::completions::write_generated(root).unwrap();
+    }
+    let files = imapwebpush::commands::completions::generated_files().unwrap();
+    assert!(files.len() >= 12, "{} files", files.len());
+    for (rel, contents) in files {
+        let on_disk = std::fs::read(root.join(&rel)).unwrap_or_default();
+        assert!(
+            on_disk == contents,
+            "{rel} is out of date: run IMAPWEBPUSH_BLESS=1 cargo test generated_files_are_current"
+        );
+    }
+}

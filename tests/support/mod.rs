@@ -1,0 +1,144 @@
+//! Fixtures: a scripted IMAP peer that plays `C:`/`S:` transcripts over
+//! real sockets on 127.0.0.1, certificates made at test time, and a runner
+//! for the built binary in a clean environment.
+
+#![allow(dead_code)]
+
+pub mod peer;
+pub mod pki;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// One step of a transcript: what the client must send (text after the
+/// tag), or a line the server sends (its tag rewritten to the client's).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    Client { tag: String, text: String },
+    Server(String),
+}
+
+/// Reads a transcript in the draft's notation: `C:` and `S:` lines, where a
+/// line ending in `\` continues on the next one (leading blanks dropped).
+/// Other lines are comments.
+pub fn parse_transcript(text: &str) -> Vec<Step> {
+    let mut logical: Vec<String> = Vec::new();
+    let mut continuing = false;
+    for raw in text.lines() {
+        let line = raw.trim();
+        if continuing {
+            let last = logical.last_mut().expect("a continued line");
+            match line.strip_suffix('\\') {
+                Some(part) => last.push_str(part),
+                None => {
+                    last.push_str(line);
+                    continuing = false;
+                }
+            }
+            continue;
+        }
+        if !(line.starts_with("C:") || line.starts_with("S:")) {
+            continue;
+        }
+        match line.strip_suffix('\\') {
+            Some(part) => {
+                logical.push(part.to_owned());
+                continuing = true;
+            }
+            None => logical.push(line.to_owned()),
+        }
+    }
+    logical
+        .into_iter()
+        .map(|l| {
+            let body = l[2..].trim_start().to_owned();
+            if l.starts_with("C:") {
+                let (tag, text) = body.split_once(' ').expect("C: lines have a tag");
+                Step::Client {
+                    tag: tag.to_owned(),
+                    text: text.to_owned(),
+                }
+            } else {
+                Step::Server(body)
+            }
+        })
+        .collect()
+}
+
+pub fn transcript(name: &str) -> Vec<Step> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/transcripts")
+        .join(name);
+    parse_transcript(&std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path:?}: {e}")))
+}
+
+/// The built binary, with a clean environment: no inherited variables but
+/// PATH, a fresh HOME, no color.
+pub struct Bin {
+    pub home: tempfile::TempDir,
+    envs: Vec<(String, String)>,
+}
+
+impl Bin {
+    pub fn new() -> Self {
+        Self {
+            home: tempfile::tempdir().expect("temp dir"),
+            envs: vec![],
+        }
+    }
+
+    pub fn env(mut self, k: &str, v: &str) -> Self {
+        self.envs.push((k.to_owned(), v.to_owned()));
+        self
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_imapwebpush"));
+        cmd.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", self.home.path())
+            .env("XDG_DATA_HOME", self.home.path().join("data"))
+            .env("NO_COLOR", "1")
+            .args(args)
+            .stdin(std::process::Stdio::null());
+        for (k, v) in &self.envs {
+            cmd.env(k, v);
+        }
+        Run(cmd.output().expect("run the binary"))
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.home.path().join(name)
+    }
+}
+
+/// A finished run of the binary.
+pub struct Run(pub Output);
+
+impl Run {
+    pub fn code(&self) -> i32 {
+        self.0.status.code().expect("exited, not killed")
+    }
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.0.stdout).into_owned()
+    }
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.0.stderr).into_owned()
+    }
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(self.stdout().trim())
+            .unwrap_or_else(|e| panic!("{e}: {}", self.stdout()))
+    }
+    /// Asserts the exit code, showing both streams when it differs.
+    #[track_caller]
+    pub fn expect_code(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.code(),
+            code,
+            "stdout:\n{}\nstderr:\n{}",
+            self.stdout(),
+            self.stderr()
+        );
+        self
+    }
+}
