@@ -19,6 +19,7 @@ pub mod cli;
 pub mod commands;
 pub mod imap;
 pub mod output;
+pub mod push;
 pub mod secret;
 pub mod tls;
 pub mod webpush;

@@ -1,0 +1,623 @@
+//! What a push says: the decrypted plaintext read as IMAP responses
+//! (draft §6.3–§7.1), and the draft's rules it breaks (§7.1, §7.2).
+//!
+//! Responses are cut with the IMAP [`Framer`] (BINARY may carry literals),
+//! then read by the extension's grammar (SELECT, SYNC, ACKWEBPUSH, VAPID,
+//! WEBPUSH) or by the small FETCH-item scanner here (UIDFETCH and FETCH
+//! with UID, FLAGS, MODSEQ, RFC822.SIZE, ENVELOPE, BINARY[…], BODY[…]),
+//! VANISHED, EXISTS, EXPUNGE and FLAGS. Anything else is kept raw.
+
+use std::fmt;
+
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+use crate::imap::framer::Framer;
+use crate::webpush::{self, ExtResponse};
+
+/// §7.1 and RFC 8291 §4: the most plaintext one push may carry.
+pub const MAX_PLAINTEXT: usize = 3993;
+/// §7.2: the TTL pushes SHOULD carry (a week).
+pub const RECOMMENDED_TTL: u64 = 604_800;
+
+/// One response of a push.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "UPPERCASE")]
+pub enum PushResponse {
+    Select {
+        mailbox: String,
+    },
+    /// RFC 9586: `* <uid> UIDFETCH (…)`.
+    #[serde(rename = "UIDFETCH")]
+    UidFetch {
+        uid: u32,
+        items: Map<String, Value>,
+    },
+    Fetch {
+        seq: u32,
+        items: Map<String, Value>,
+    },
+    /// RFC 7162: UIDs as a sequence set, e.g. `1:3,5`.
+    Vanished {
+        earlier: bool,
+        uids: String,
+    },
+    Exists {
+        count: u32,
+    },
+    Expunge {
+        seq: u32,
+    },
+    Flags {
+        flags: Vec<String>,
+    },
+    Sync {
+        word: Option<String>,
+    },
+    #[serde(rename = "ACKWEBPUSH")]
+    AckWebPush {
+        token: String,
+    },
+    Vapid {
+        key: String,
+    },
+    #[serde(rename = "WEBPUSH")]
+    WebPush {
+        id: String,
+        endpoint: String,
+        silenced: Option<u32>,
+    },
+    /// Not understood; `why` says what was expected.
+    Raw {
+        line: String,
+        why: String,
+    },
+}
+
+impl PushResponse {
+    /// Responses that concern one mailbox and so need a SELECT before them.
+    fn is_mailbox_response(&self) -> bool {
+        match self {
+            Self::UidFetch { .. }
+            | Self::Fetch { .. }
+            | Self::Vanished { .. }
+            | Self::Exists { .. }
+            | Self::Expunge { .. }
+            | Self::Flags { .. } => true,
+            Self::Sync { word: Some(w) } => [
+                "EXISTS", "EXPUNGE", "FETCH", "UIDFETCH", "VANISHED", "FLAGS",
+            ]
+            .iter()
+            .any(|k| w.eq_ignore_ascii_case(k)),
+            _ => false,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Select { .. } => "SELECT",
+            Self::UidFetch { .. } => "UIDFETCH",
+            Self::Fetch { .. } => "FETCH",
+            Self::Vanished { .. } => "VANISHED",
+            Self::Exists { .. } => "EXISTS",
+            Self::Expunge { .. } => "EXPUNGE",
+            Self::Flags { .. } => "FLAGS",
+            Self::Sync { .. } => "SYNC",
+            Self::AckWebPush { .. } => "ACKWEBPUSH",
+            Self::Vapid { .. } => "VAPID",
+            Self::WebPush { .. } => "WEBPUSH",
+            Self::Raw { .. } => "unknown",
+        }
+    }
+}
+
+/// The §7.2 headers of a push, when known.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PushHeaders {
+    pub content_encoding: Option<String>,
+    pub ttl: Option<u64>,
+    pub urgency: Option<String>,
+    pub topic: Option<String>,
+}
+
+/// A rule of the draft that a push breaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Warning {
+    TooLong {
+        bytes: usize,
+    },
+    NoSelectBefore {
+        response: &'static str,
+    },
+    Unparsed {
+        line: String,
+        why: String,
+    },
+    NotUtf8,
+    Empty,
+    Ttl {
+        ttl: Option<u64>,
+    },
+    Urgency {
+        found: Option<String>,
+        expected: &'static str,
+    },
+    Topic {
+        topic: String,
+    },
+    Other(String),
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::TooLong { bytes } => write!(f, "plaintext is {bytes} bytes, over the {MAX_PLAINTEXT}-byte limit (§7.1, RFC 8291 §4)"),
+            Self::NoSelectBefore { response } => write!(f, "{response} response without a preceding SELECT (§7.1: every mailbox response MUST follow one)"),
+            Self::Unparsed { line, why } => write!(f, "unparsed response {line:.60?}: {why}"),
+            Self::NotUtf8 => f.write_str("plaintext is not UTF-8"),
+            Self::Empty => f.write_str("the push carries no response (§9: push-content = 1*(response-data))"),
+            Self::Ttl { ttl: Some(t) } => write!(f, "TTL is {t}, not {RECOMMENDED_TTL} (§7.2: SHOULD be a week)"),
+            Self::Ttl { ttl: None } => write!(f, "no TTL header (§7.2: SHOULD be {RECOMMENDED_TTL}; RFC 8030 §5.2: MUST be present)"),
+            Self::Urgency { found, expected } => write!(
+                f,
+                "Urgency is {}, §7.2 says {expected} for this content",
+                found.as_deref().unwrap_or("absent (normal)")
+            ),
+            Self::Topic { topic } => write!(f, "Topic {topic:?} on a push that is not a generic SYNC (§7.2: SHOULD NOT)"),
+            Self::Other(s) => f.write_str(s),
+        }
+    }
+}
+
+impl Serialize for Warning {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// The plaintext, read.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Content {
+    pub plaintext: String,
+    pub responses: Vec<PushResponse>,
+    pub warnings: Vec<Warning>,
+}
+
+/// §7.2: high with a UIDFETCH, low without any SELECT, normal otherwise.
+pub fn expected_urgency(responses: &[PushResponse]) -> &'static str {
+    if responses
+        .iter()
+        .any(|r| matches!(r, PushResponse::UidFetch { .. }))
+    {
+        "high"
+    } else if !responses
+        .iter()
+        .any(|r| matches!(r, PushResponse::Select { .. }))
+    {
+        "low"
+    } else {
+        "normal"
+    }
+}
+
+/// Reads a push's plaintext and checks it (and its headers, when given)
+/// against the draft.
+pub fn analyze(plaintext: &[u8], headers: Option<&PushHeaders>) -> Content {
+    let mut warnings = Vec::new();
+    if plaintext.len() > MAX_PLAINTEXT {
+        warnings.push(Warning::TooLong {
+            bytes: plaintext.len(),
+        });
+    }
+    let text = match std::str::from_utf8(plaintext) {
+        Ok(t) => t.to_owned(),
+        Err(_) => {
+            warnings.push(Warning::NotUtf8);
+            String::from_utf8_lossy(plaintext).into_owned()
+        }
+    };
+    let (responses, unterminated) = parse_responses(plaintext);
+    if unterminated {
+        warnings.push(Warning::Other(
+            "the last response does not end with CRLF".to_owned(),
+        ));
+    }
+    if responses.is_empty() {
+        warnings.push(Warning::Empty);
+    }
+    let mut selected = false;
+    for r in &responses {
+        match r {
+            PushResponse::Select { .. } => selected = true,
+            PushResponse::Raw { line, why } => warnings.push(Warning::Unparsed {
+                line: line.clone(),
+                why: why.clone(),
+            }),
+            r if r.is_mailbox_response() && !selected => {
+                warnings.push(Warning::NoSelectBefore { response: r.name() })
+            }
+            _ => {}
+        }
+    }
+    if let Some(h) = headers {
+        if h.ttl != Some(RECOMMENDED_TTL) {
+            warnings.push(Warning::Ttl { ttl: h.ttl });
+        }
+        let expected = expected_urgency(&responses);
+        let found = h.urgency.as_deref().map(str::to_ascii_lowercase);
+        if found.as_deref().unwrap_or("normal") != expected {
+            warnings.push(Warning::Urgency {
+                found: h.urgency.clone(),
+                expected,
+            });
+        }
+        let generic_sync = !responses.is_empty()
+            && responses
+                .iter()
+                .all(|r| matches!(r, PushResponse::Sync { word: None }));
+        if let (Some(topic), false) = (&h.topic, generic_sync) {
+            warnings.push(Warning::Topic {
+                topic: topic.clone(),
+            });
+        }
+    }
+    Content {
+        plaintext: text,
+        responses,
+        warnings,
+    }
+}
+
+/// Cuts the plaintext into responses and reads each. The flag is set
+/// when the last response has no CRLF (it is read all the same).
+pub fn parse_responses(plaintext: &[u8]) -> (Vec<PushResponse>, bool) {
+    let mut framer = Framer::new(plaintext.len() + 2);
+    framer.extend(plaintext);
+    let mut out = Vec::new();
+    loop {
+        match framer.next_frame() {
+            Ok(Some(frame)) => out.push(parse_one(&frame)),
+            Ok(None) => break,
+            Err(e) => {
+                out.push(raw(&String::from_utf8_lossy(plaintext), e.to_string()));
+                return (out, false);
+            }
+        }
+    }
+    let unterminated = framer.pending() > 0;
+    if unterminated {
+        let rest = &plaintext[plaintext.len() - framer.pending()..];
+        out.push(parse_one(&[rest, b"\r\n"].concat()));
+    }
+    (out, unterminated)
+}
+
+fn raw(frame: &str, why: impl Into<String>) -> PushResponse {
+    PushResponse::Raw {
+        line: frame.to_owned(),
+        why: why.into(),
+    }
+}
+
+fn parse_one(frame: &[u8]) -> PushResponse {
+    let body = frame.strip_suffix(b"\r\n").unwrap_or(frame);
+    let text = String::from_utf8_lossy(body);
+    let Some(payload) = text.strip_prefix("* ") else {
+        return raw(&text, "a push carries untagged responses (\"* …\")");
+    };
+    if let Some(r) = webpush::response::parse(payload) {
+        return match r {
+            Ok(ExtResponse::Select { mailbox }) => PushResponse::Select { mailbox },
+            Ok(ExtResponse::Sync { word }) => PushResponse::Sync { word },
+            Ok(ExtResponse::AckWebPush { token }) => PushResponse::AckWebPush {
+                token: token.to_string(),
+            },
+            Ok(ExtResponse::Vapid { key }) => PushResponse::Vapid {
+                key: key.to_string(),
+            },
+            Ok(ExtResponse::WebPush(i)) => PushResponse::WebPush {
+                id: i.id.to_string(),
+                endpoint: i.endpoint.to_string(),
+                silenced: i.silenced,
+            },
+            Err(e) => raw(&text, e.to_string()),
+        };
+    }
+    let (first, rest) = payload.split_once(' ').unwrap_or((payload, ""));
+    if first.eq_ignore_ascii_case("VANISHED") {
+        return parse_vanished(rest)
+            .unwrap_or_else(|| raw(&text, "VANISHED [(EARLIER)] sequence-set"));
+    }
+    if first.eq_ignore_ascii_case("FLAGS") {
+        return match imap_proto::Response::parse(frame) {
+            Ok((_, imap_proto::Response::MailboxData(imap_proto::MailboxDatum::Flags(f)))) => {
+                PushResponse::Flags {
+                    flags: f.iter().map(|s| s.to_string()).collect(),
+                }
+            }
+            _ => raw(&text, "FLAGS (flag-list)"),
+        };
+    }
+    let Some(n) = webpush::types::parse_number(first) else {
+        return raw(&text, "not a response a push is expected to carry");
+    };
+    let (kind, items) = rest.split_once(' ').unwrap_or((rest, ""));
+    match kind.to_ascii_uppercase().as_str() {
+        "EXISTS" if items.is_empty() => PushResponse::Exists { count: n },
+        "EXPUNGE" if items.is_empty() => PushResponse::Expunge { seq: n },
+        "UIDFETCH" | "FETCH" => {
+            // Offsets into the frame (bytes), as literals may not be UTF-8.
+            let start = body.len() - items.len();
+            match fetch_items(&body[start..]) {
+                Ok(items) if kind.eq_ignore_ascii_case("UIDFETCH") => {
+                    PushResponse::UidFetch { uid: n, items }
+                }
+                Ok(items) => PushResponse::Fetch { seq: n, items },
+                Err(why) => raw(&text, format!("{kind} item list: {why}")),
+            }
+        }
+        _ => raw(&text, "not a response a push is expected to carry"),
+    }
+}
+
+fn parse_vanished(rest: &str) -> Option<PushResponse> {
+    let (earlier, set) = match rest.strip_prefix("(EARLIER) ") {
+        Some(s) => (true, s),
+        None => (false, rest),
+    };
+    let ok = !set.is_empty()
+        && set.split(',').all(|r| {
+            let mut it = r.splitn(2, ':');
+            it.all(|n| webpush::types::parse_number(n).is_some_and(|v| v > 0))
+        });
+    ok.then(|| PushResponse::Vanished {
+        earlier,
+        uids: set.to_owned(),
+    })
+}
+
+/// A tiny scanner over a parenthesized FETCH item list.
+struct Scan<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl<'a> Scan<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn eat(&mut self, c: u8) -> bool {
+        if self.peek() == Some(c) {
+            self.i += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// An item name: up to a space or ')', with `[…]` and `<…>` kept whole.
+    fn name(&mut self) -> Result<&'a str, &'static str> {
+        let start = self.i;
+        let mut depth = 0;
+        while let Some(c) = self.peek() {
+            match c {
+                b'[' => depth += 1,
+                b']' => depth -= 1,
+                b' ' | b')' if depth == 0 => break,
+                _ => {}
+            }
+            self.i += 1;
+        }
+        std::str::from_utf8(&self.b[start..self.i]).map_err(|_| "item name is not ASCII")
+    }
+
+    /// A literal `{n}` / `~{n}` at the cursor: its bytes.
+    fn literal(&mut self) -> Result<Option<&'a [u8]>, &'static str> {
+        let save = self.i;
+        self.eat(b'~');
+        if !self.eat(b'{') {
+            self.i = save;
+            return Ok(None);
+        }
+        let close = self.b[self.i..]
+            .iter()
+            .position(|&c| c == b'}')
+            .ok_or("unclosed literal size")?;
+        let size: usize = std::str::from_utf8(&self.b[self.i..self.i + close])
+            .ok()
+            .and_then(|s| s.trim_end_matches('+').parse().ok())
+            .ok_or("bad literal size")?;
+        self.i += close + 1;
+        if !(self.eat(b'\r') && self.eat(b'\n')) {
+            return Err("no CRLF after a literal size");
+        }
+        let end = self
+            .i
+            .checked_add(size)
+            .filter(|&e| e <= self.b.len())
+            .ok_or("literal runs past the end")?;
+        let data = &self.b[self.i..end];
+        self.i = end;
+        Ok(Some(data))
+    }
+
+    /// Skips one value and returns its bytes as written.
+    fn value(&mut self) -> Result<&'a [u8], &'static str> {
+        let start = self.i;
+        match self.peek().ok_or("missing value")? {
+            b'(' => {
+                let mut depth = 0usize;
+                loop {
+                    if self.literal()?.is_some() {
+                        continue;
+                    }
+                    match self.peek().ok_or("unbalanced parentheses")? {
+                        b'(' => depth += 1,
+                        b')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                self.i += 1;
+                                break;
+                            }
+                        }
+                        b'"' => {
+                            self.quoted()?;
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    self.i += 1;
+                }
+            }
+            b'"' => self.quoted()?,
+            b'{' | b'~' => {
+                self.literal()?.ok_or("bad literal")?;
+            }
+            _ => {
+                while let Some(c) = self.peek() {
+                    if c == b' ' || c == b')' {
+                        break;
+                    }
+                    self.i += 1;
+                }
+            }
+        }
+        Ok(&self.b[start..self.i])
+    }
+
+    fn quoted(&mut self) -> Result<(), &'static str> {
+        self.i += 1;
+        loop {
+            match self.peek().ok_or("unterminated quoted string")? {
+                b'\\' => self.i += 2,
+                b'"' => {
+                    self.i += 1;
+                    return Ok(());
+                }
+                _ => self.i += 1,
+            }
+        }
+    }
+}
+
+fn unquote(v: &[u8]) -> Option<String> {
+    let mut s = Scan { b: v, i: 0 };
+    if let Ok(Some(lit)) = s.literal() {
+        return Some(String::from_utf8_lossy(lit).into_owned());
+    }
+    let t = std::str::from_utf8(v).ok()?;
+    if t.eq_ignore_ascii_case("NIL") {
+        return None;
+    }
+    match t.strip_prefix('"').and_then(|x| x.strip_suffix('"')) {
+        Some(inner) => Some(inner.replace("\\\"", "\"").replace("\\\\", "\\")),
+        None => Some(t.to_owned()),
+    }
+}
+
+fn fetch_items(b: &[u8]) -> Result<Map<String, Value>, &'static str> {
+    let mut s = Scan { b, i: 0 };
+    if !s.eat(b'(') {
+        return Err("expected '('");
+    }
+    let mut items = Map::new();
+    loop {
+        if s.eat(b')') {
+            break;
+        }
+        let name = s.name()?.to_owned();
+        if name.is_empty() {
+            return Err("empty item name");
+        }
+        if !s.eat(b' ') {
+            return Err("expected a space after an item name");
+        }
+        let v = s.value()?;
+        items.insert(name.to_ascii_uppercase(), item_value(&name, v)?);
+        s.eat(b' ');
+    }
+    if s.i != b.len() {
+        return Err("text after the item list");
+    }
+    Ok(items)
+}
+
+fn item_value(name: &str, v: &[u8]) -> Result<Value, &'static str> {
+    let upper = name.to_ascii_uppercase();
+    let number = || {
+        std::str::from_utf8(v)
+            .ok()
+            .and_then(|t| t.trim_matches(|c| c == '(' || c == ')').parse::<u64>().ok())
+            .map(Value::from)
+            .ok_or("expected a number")
+    };
+    match upper.as_str() {
+        "UID" | "RFC822.SIZE" | "MODSEQ" => number(),
+        "FLAGS" => {
+            let t = std::str::from_utf8(v).map_err(|_| "FLAGS is not ASCII")?;
+            let inner = t
+                .strip_prefix('(')
+                .and_then(|x| x.strip_suffix(')'))
+                .ok_or("FLAGS is not a list")?;
+            Ok(Value::from(
+                inner
+                    .split(' ')
+                    .filter(|f| !f.is_empty())
+                    .collect::<Vec<_>>(),
+            ))
+        }
+        "ENVELOPE" => envelope(v),
+        _ if upper.starts_with("BINARY")
+            || upper.starts_with("BODY[")
+            || upper.starts_with("RFC822") =>
+        {
+            Ok(unquote(v).map_or(Value::Null, Value::from))
+        }
+        _ => Ok(Value::from(String::from_utf8_lossy(v).into_owned())),
+    }
+}
+
+/// Reads an ENVELOPE value with imap-proto's parser, as a one-item FETCH.
+fn envelope(v: &[u8]) -> Result<Value, &'static str> {
+    let wire = [b"* 1 FETCH (ENVELOPE ".as_slice(), v, b")\r\n"].concat();
+    let Ok((_, imap_proto::Response::Fetch(_, attrs))) = imap_proto::Response::parse(&wire) else {
+        return Err("ENVELOPE does not parse");
+    };
+    let Some(imap_proto::AttributeValue::Envelope(e)) = attrs.into_iter().next() else {
+        return Err("ENVELOPE does not parse");
+    };
+    let s = |b: &Option<std::borrow::Cow<'_, [u8]>>| {
+        b.as_ref().map(|x| String::from_utf8_lossy(x).into_owned())
+    };
+    let addrs = |l: &Option<Vec<imap_proto::Address<'_>>>| {
+        l.as_ref().map(|v| {
+            v.iter()
+                .map(|a| {
+                    let mailbox = s(&a.mailbox);
+                    let host = s(&a.host);
+                    json!({
+                        "name": s(&a.name),
+                        "address": match (&mailbox, &host) {
+                            (Some(m), Some(h)) => Some(format!("{m}@{h}")),
+                            (Some(m), None) => Some(m.clone()),
+                            _ => None,
+                        },
+                    })
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    Ok(json!({
+        "date": s(&e.date),
+        "subject": s(&e.subject),
+        "from": addrs(&e.from),
+        "sender": addrs(&e.sender),
+        "reply_to": addrs(&e.reply_to),
+        "to": addrs(&e.to),
+        "cc": addrs(&e.cc),
+        "bcc": addrs(&e.bcc),
+        "in_reply_to": s(&e.in_reply_to),
+        "message_id": s(&e.message_id),
+    }))
+}

@@ -1,0 +1,579 @@
+//! Encrypted content encoding for Web Push, on aws-lc-rs:
+//!
+//! - RFC 8188 `aes128gcm`: a header (salt, record size, key ID) and records
+//!   of `rs` bytes, each AES-128-GCM sealed with a nonce derived from its
+//!   index, ending with a 0x01 (more records) or 0x02 (last) delimiter and
+//!   zero padding.
+//! - RFC 8291 on top: the input keying material comes from ECDH between the
+//!   user agent's key and the sender's ephemeral key (the header's key ID)
+//!   and the 16-byte authentication secret.
+//! - The legacy `aesgcm` format (draft-ietf-webpush-encryption-04), still
+//!   sent by old servers: salt in an `Encryption` header, the sender key in
+//!   `Crypto-Key: dh=`, 2-byte padding length at the start of each record.
+//!
+//! The hot path is one ECDH, three HKDF expansions and AES-GCM per record;
+//! the private key is parsed once, in [`UaKeys`].
+
+use aws_lc_rs::aead::{Aad, LessSafeKey, Nonce, UnboundKey, AES_128_GCM};
+use aws_lc_rs::agreement::{self, PrivateKey, UnparsedPublicKey, ECDH_P256};
+use aws_lc_rs::encoding::{AsBigEndian, EcPrivateKeyBin, EcPublicKeyUncompressedBin};
+use aws_lc_rs::hkdf::{self, Salt, HKDF_SHA256};
+use aws_lc_rs::rand::{SecureRandom, SystemRandom};
+
+use crate::secret::Secret;
+
+/// AES-GCM tag length.
+const TAG: usize = 16;
+/// RFC 8188 §2: salt(16) rs(4) idlen(1).
+const HEADER_FIXED: usize = 21;
+/// RFC 8291 §4: the key ID is the sender's uncompressed public key.
+const POINT: usize = 65;
+/// The record size servers use for Web Push (RFC 8291 §4).
+pub const DEFAULT_RS: u32 = 4096;
+/// RFC 8291 §4: 4096-byte records leave at most 3993 bytes of plaintext in
+/// a single-record push.
+pub const MAX_PUSH_PLAINTEXT: usize = 3993;
+
+/// Why a payload cannot be decrypted or encrypted. Each names its cause.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EceError {
+    #[error("truncated: the body has {0} bytes, fewer than an aes128gcm header and one record")]
+    Truncated(usize),
+    #[error("record size {0} is too small (RFC 8188: at least 18)")]
+    RecordSizeTooSmall(u32),
+    #[error("the key ID is {0} bytes; RFC 8291 needs the sender's 65-byte public key there")]
+    BadKeyId(usize),
+    #[error("the sender's public key is not a P-256 point")]
+    BadSenderKey,
+    #[error("the private key is not a P-256 scalar")]
+    BadPrivateKey,
+    #[error("the subscriber's public key is not a P-256 point")]
+    BadReceiverKey,
+    #[error("decryption failed in record {record}: wrong private key or auth secret, or the body was altered")]
+    Decrypt { record: usize },
+    #[error("record {record} is shorter than its 16-byte tag")]
+    ShortRecord { record: usize },
+    #[error("bad padding in record {record}: {why}")]
+    Padding { record: usize, why: &'static str },
+    #[error("the payload ends before its last record (no 0x02 delimiter)")]
+    NoLastRecord,
+    #[error("the {0} header is missing or malformed")]
+    Header(&'static str),
+    #[error("the plaintext does not fit: {0}")]
+    TooLarge(&'static str),
+    #[error("crypto failure: {0}")]
+    Crypto(&'static str),
+}
+
+/// An HKDF output length, as aws-lc-rs wants it.
+struct Len(usize);
+
+impl hkdf::KeyType for Len {
+    fn len(&self) -> usize {
+        self.0
+    }
+}
+
+fn hkdf(salt: &[u8], ikm: &[u8], info: &[&[u8]], out: &mut [u8]) -> Result<(), EceError> {
+    Salt::new(HKDF_SHA256, salt)
+        .extract(ikm)
+        .expand(info, Len(out.len()))
+        .and_then(|okm| okm.fill(out))
+        .map_err(|_| EceError::Crypto("HKDF"))
+}
+
+fn ecdh(private: &PrivateKey, peer: &[u8]) -> Result<[u8; 32], EceError> {
+    agreement::agree(
+        private,
+        UnparsedPublicKey::new(&ECDH_P256, peer),
+        EceError::BadSenderKey,
+        |secret| {
+            let mut s = [0u8; 32];
+            s.copy_from_slice(secret);
+            Ok(s)
+        },
+    )
+}
+
+/// The user agent's side: the ECDH private key (parsed once), its public
+/// key and the authentication secret. Everything needed to decrypt.
+pub struct UaKeys {
+    private: PrivateKey,
+    public: [u8; POINT],
+    auth: Secret<[u8; 16]>,
+}
+
+impl std::fmt::Debug for UaKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UaKeys")
+            .field("private", &"***")
+            .field("auth", &"***")
+            .finish()
+    }
+}
+
+impl UaKeys {
+    /// From a 32-byte big-endian scalar and the auth secret; the public key
+    /// is derived.
+    pub fn from_private(scalar: &[u8], auth: [u8; 16]) -> Result<Self, EceError> {
+        let private = PrivateKey::from_private_key(&ECDH_P256, scalar)
+            .map_err(|_| EceError::BadPrivateKey)?;
+        let public = public_of(&private)?;
+        Ok(Self {
+            private,
+            public,
+            auth: Secret::new(auth),
+        })
+    }
+
+    /// A fresh keypair and auth secret from the OS random source.
+    pub fn generate() -> Result<Self, EceError> {
+        let private = PrivateKey::generate(&ECDH_P256).map_err(|_| EceError::Crypto("keygen"))?;
+        let public = public_of(&private)?;
+        let mut auth = [0u8; 16];
+        SystemRandom::new()
+            .fill(&mut auth)
+            .map_err(|_| EceError::Crypto("random"))?;
+        Ok(Self {
+            private,
+            public,
+            auth: Secret::new(auth),
+        })
+    }
+
+    pub fn public(&self) -> &[u8; POINT] {
+        &self.public
+    }
+
+    pub fn auth(&self) -> &[u8; 16] {
+        self.auth.expose()
+    }
+
+    /// The 32-byte private scalar, for the keys file.
+    pub fn private_scalar(&self) -> Result<Secret<Vec<u8>>, EceError> {
+        let bin: EcPrivateKeyBin<'_> = self
+            .private
+            .as_be_bytes()
+            .map_err(|_| EceError::Crypto("export"))?;
+        Ok(Secret::new(bin.as_ref().to_vec()))
+    }
+}
+
+fn public_of(private: &PrivateKey) -> Result<[u8; POINT], EceError> {
+    let pk = private
+        .compute_public_key()
+        .map_err(|_| EceError::BadPrivateKey)?;
+    let bin: EcPublicKeyUncompressedBin<'_> =
+        pk.as_be_bytes().map_err(|_| EceError::Crypto("export"))?;
+    bin.as_ref()
+        .try_into()
+        .map_err(|_| EceError::Crypto("export"))
+}
+
+/// The RFC 8188 header of an `aes128gcm` body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    pub salt: [u8; 16],
+    pub rs: u32,
+    pub keyid: Vec<u8>,
+}
+
+/// Splits an `aes128gcm` body into its header and records.
+pub fn parse_header(body: &[u8]) -> Result<(Header, &[u8]), EceError> {
+    if body.len() < HEADER_FIXED {
+        return Err(EceError::Truncated(body.len()));
+    }
+    let salt: [u8; 16] = body[..16].try_into().expect("16 bytes");
+    let rs = u32::from_be_bytes(body[16..20].try_into().expect("4 bytes"));
+    let idlen = body[20] as usize;
+    if body.len() < HEADER_FIXED + idlen {
+        return Err(EceError::Truncated(body.len()));
+    }
+    if rs < 18 {
+        return Err(EceError::RecordSizeTooSmall(rs));
+    }
+    let keyid = body[HEADER_FIXED..HEADER_FIXED + idlen].to_vec();
+    Ok((Header { salt, rs, keyid }, &body[HEADER_FIXED + idlen..]))
+}
+
+fn key_and_nonce(salt: &[u8], ikm: &[u8]) -> Result<(LessSafeKey, [u8; 12]), EceError> {
+    let prk = Salt::new(HKDF_SHA256, salt).extract(ikm);
+    let mut cek = [0u8; 16];
+    let mut nonce = [0u8; 12];
+    prk.expand(&[b"Content-Encoding: aes128gcm\0"], Len(16))
+        .and_then(|o| o.fill(&mut cek))
+        .map_err(|_| EceError::Crypto("HKDF"))?;
+    prk.expand(&[b"Content-Encoding: nonce\0"], Len(12))
+        .and_then(|o| o.fill(&mut nonce))
+        .map_err(|_| EceError::Crypto("HKDF"))?;
+    let key = UnboundKey::new(&AES_128_GCM, &cek).map_err(|_| EceError::Crypto("AES key"))?;
+    Ok((LessSafeKey::new(key), nonce))
+}
+
+/// RFC 8188 §2.3: the nonce for record `seq` is the base nonce XOR `seq`.
+fn record_nonce(base: &[u8; 12], seq: usize) -> Nonce {
+    let mut n = *base;
+    let seq = (seq as u64).to_be_bytes();
+    for (b, s) in n[4..].iter_mut().zip(seq) {
+        *b ^= s;
+    }
+    Nonce::assume_unique_for_key(n)
+}
+
+/// What [`decrypt_8188`] found besides the plaintext.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decrypted {
+    pub plaintext: Vec<u8>,
+    pub record_size: u32,
+    pub records: usize,
+    /// Zero bytes of padding removed, over all records.
+    pub padding: usize,
+}
+
+/// Decrypts RFC 8188 records with the input keying material `ikm`.
+pub fn decrypt_8188(ikm: &[u8], header: &Header, records: &[u8]) -> Result<Decrypted, EceError> {
+    let (key, base) = key_and_nonce(&header.salt, ikm)?;
+    let rs = header.rs as usize;
+    if records.is_empty() {
+        return Err(EceError::NoLastRecord);
+    }
+    let mut plaintext = Vec::with_capacity(records.len());
+    let mut padding = 0;
+    let mut buf = Vec::with_capacity(rs.min(records.len()));
+    let count = records.len().div_ceil(rs);
+    for (seq, chunk) in records.chunks(rs).enumerate() {
+        if chunk.len() <= TAG {
+            return Err(EceError::ShortRecord { record: seq });
+        }
+        buf.clear();
+        buf.extend_from_slice(chunk);
+        let data = key
+            .open_in_place(record_nonce(&base, seq), Aad::empty(), &mut buf)
+            .map_err(|_| EceError::Decrypt { record: seq })?;
+        let last = seq + 1 == count;
+        // RFC 8188 §2: strip zero padding back to the delimiter.
+        let Some(delim_at) = data.iter().rposition(|&b| b != 0) else {
+            return Err(EceError::Padding {
+                record: seq,
+                why: "no delimiter: the record is all zeros",
+            });
+        };
+        match (data[delim_at], last) {
+            (2, true) | (1, false) => {}
+            (2, false) => {
+                return Err(EceError::Padding {
+                    record: seq,
+                    why: "a last-record delimiter (0x02) before the end",
+                })
+            }
+            (1, true) => return Err(EceError::NoLastRecord),
+            _ => {
+                return Err(EceError::Padding {
+                    record: seq,
+                    why: "the delimiter is neither 0x01 nor 0x02",
+                })
+            }
+        }
+        padding += data.len() - delim_at - 1;
+        plaintext.extend_from_slice(&data[..delim_at]);
+    }
+    Ok(Decrypted {
+        plaintext,
+        record_size: header.rs,
+        records: count,
+        padding,
+    })
+}
+
+/// How to encrypt: record size, padding, and (for tests and known-answer
+/// vectors) a fixed salt and sender key instead of fresh random ones.
+#[derive(Debug, Clone, Default)]
+pub struct EncryptOptions {
+    /// Record size (RFC 8188 `rs`); [`DEFAULT_RS`] when `None`.
+    pub rs: Option<u32>,
+    /// Zero bytes of padding to add, spread over the records.
+    pub pad: usize,
+    pub salt: Option<[u8; 16]>,
+    /// The sender's (application server's) ephemeral private scalar.
+    pub sender_private: Option<Vec<u8>>,
+}
+
+/// Encrypts RFC 8188 records with `ikm`; `keyid` goes in the header.
+pub fn encrypt_8188(
+    ikm: &[u8],
+    salt: &[u8; 16],
+    rs: u32,
+    keyid: &[u8],
+    plaintext: &[u8],
+    mut pad: usize,
+) -> Result<Vec<u8>, EceError> {
+    if rs < 18 {
+        return Err(EceError::RecordSizeTooSmall(rs));
+    }
+    let keyid_len = u8::try_from(keyid.len()).map_err(|_| EceError::BadKeyId(keyid.len()))?;
+    let (key, base) = key_and_nonce(salt, ikm)?;
+    // Each record carries up to rs - 16 - 1 bytes of data + padding.
+    let room = rs as usize - TAG - 1;
+    let mut out = Vec::with_capacity(HEADER_FIXED + keyid.len() + plaintext.len() + pad + TAG * 2);
+    out.extend_from_slice(salt);
+    out.extend_from_slice(&rs.to_be_bytes());
+    out.push(keyid_len);
+    out.extend_from_slice(keyid);
+    let mut rest = plaintext;
+    let mut seq = 0;
+    loop {
+        let data_len = rest.len().min(room);
+        let pad_here = pad.min(room - data_len);
+        pad -= pad_here;
+        let last = data_len == rest.len() && pad == 0;
+        let mut record = Vec::with_capacity(data_len + 1 + pad_here + TAG);
+        record.extend_from_slice(&rest[..data_len]);
+        record.push(if last { 2 } else { 1 });
+        record.resize(record.len() + pad_here, 0);
+        key.seal_in_place_append_tag(record_nonce(&base, seq), Aad::empty(), &mut record)
+            .map_err(|_| EceError::Crypto("AES-GCM seal"))?;
+        out.extend_from_slice(&record);
+        rest = &rest[data_len..];
+        seq += 1;
+        if last {
+            return Ok(out);
+        }
+    }
+}
+
+/// RFC 8291 §3.4: the input keying material for `aes128gcm`.
+fn webpush_ikm(
+    ecdh_secret: &[u8],
+    auth: &[u8],
+    ua_public: &[u8],
+    as_public: &[u8],
+) -> Result<[u8; 32], EceError> {
+    let mut ikm = [0u8; 32];
+    hkdf(
+        auth,
+        ecdh_secret,
+        &[b"WebPush: info\0", ua_public, as_public],
+        &mut ikm,
+    )?;
+    Ok(ikm)
+}
+
+/// Decrypts an RFC 8291 `aes128gcm` push body.
+pub fn decrypt(keys: &UaKeys, body: &[u8]) -> Result<Decrypted, EceError> {
+    let (header, records) = parse_header(body)?;
+    if header.keyid.len() != POINT {
+        return Err(EceError::BadKeyId(header.keyid.len()));
+    }
+    let secret = ecdh(&keys.private, &header.keyid)?;
+    let ikm = webpush_ikm(&secret, keys.auth(), &keys.public, &header.keyid)?;
+    decrypt_8188(&ikm, &header, records)
+}
+
+fn sender_key(opts: &EncryptOptions) -> Result<PrivateKey, EceError> {
+    match &opts.sender_private {
+        Some(s) => PrivateKey::from_private_key(&ECDH_P256, s).map_err(|_| EceError::BadPrivateKey),
+        None => PrivateKey::generate(&ECDH_P256).map_err(|_| EceError::Crypto("keygen")),
+    }
+}
+
+fn salt_of(opts: &EncryptOptions) -> Result<[u8; 16], EceError> {
+    match opts.salt {
+        Some(s) => Ok(s),
+        None => {
+            let mut s = [0u8; 16];
+            SystemRandom::new()
+                .fill(&mut s)
+                .map_err(|_| EceError::Crypto("random"))?;
+            Ok(s)
+        }
+    }
+}
+
+/// Encrypts `plaintext` for a subscriber (RFC 8291 `aes128gcm`).
+pub fn encrypt(
+    ua_public: &[u8],
+    auth: &[u8; 16],
+    plaintext: &[u8],
+    opts: &EncryptOptions,
+) -> Result<Vec<u8>, EceError> {
+    if ua_public.len() != POINT || p256::PublicKey::from_sec1_bytes(ua_public).is_err() {
+        return Err(EceError::BadReceiverKey);
+    }
+    let sender = sender_key(opts)?;
+    let as_public = public_of(&sender)?;
+    let secret = ecdh(&sender, ua_public).map_err(|_| EceError::BadReceiverKey)?;
+    let ikm = webpush_ikm(&secret, auth, ua_public, &as_public)?;
+    let salt = salt_of(opts)?;
+    encrypt_8188(
+        &ikm,
+        &salt,
+        opts.rs.unwrap_or(DEFAULT_RS),
+        &as_public,
+        plaintext,
+        opts.pad,
+    )
+}
+
+/// The parameters of a legacy `aesgcm` push, from its headers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AesGcmParams {
+    pub salt: [u8; 16],
+    /// Plaintext record size (default 4096); ciphertext records are rs + 16.
+    pub rs: u32,
+    /// The sender's public key (`Crypto-Key: dh=`).
+    pub dh: [u8; POINT],
+}
+
+/// The value of `name=` in a header such as `Encryption: salt=…;rs=…` or
+/// `Crypto-Key: dh=…;p256ecdsa=…` (parameters split on `;` and `,`).
+pub fn header_param<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    header.split([';', ',']).find_map(|p| {
+        let (k, v) = p.trim().split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case(name)
+            .then(|| v.trim().trim_matches('"'))
+    })
+}
+
+impl AesGcmParams {
+    /// From the `Encryption` and `Crypto-Key` header values.
+    pub fn from_headers(encryption: &str, crypto_key: &str) -> Result<Self, EceError> {
+        let salt = header_param(encryption, "salt")
+            .and_then(|s| crate::push::b64::decode(s).ok())
+            .and_then(|s| <[u8; 16]>::try_from(s).ok())
+            .ok_or(EceError::Header("Encryption (salt=)"))?;
+        let rs = match header_param(encryption, "rs") {
+            Some(r) => r
+                .parse()
+                .map_err(|_| EceError::Header("Encryption (rs=)"))?,
+            None => 4096,
+        };
+        if rs < 2 {
+            return Err(EceError::RecordSizeTooSmall(rs));
+        }
+        let dh = header_param(crypto_key, "dh")
+            .and_then(|s| crate::push::b64::decode(s).ok())
+            .and_then(|s| <[u8; POINT]>::try_from(s).ok())
+            .ok_or(EceError::Header("Crypto-Key (dh=)"))?;
+        Ok(Self { salt, rs, dh })
+    }
+}
+
+/// draft-ietf-webpush-encryption-04 §3: CEK and nonce for `aesgcm`.
+fn aesgcm_key(
+    secret: &[u8],
+    auth: &[u8],
+    ua_public: &[u8],
+    as_public: &[u8],
+    salt: &[u8],
+) -> Result<(LessSafeKey, [u8; 12]), EceError> {
+    let mut ikm = [0u8; 32];
+    hkdf(auth, secret, &[b"Content-Encoding: auth\0"], &mut ikm)?;
+    let mut context = Vec::with_capacity(6 + 4 + POINT * 2);
+    context.extend_from_slice(b"P-256\0");
+    context.extend_from_slice(&(ua_public.len() as u16).to_be_bytes());
+    context.extend_from_slice(ua_public);
+    context.extend_from_slice(&(as_public.len() as u16).to_be_bytes());
+    context.extend_from_slice(as_public);
+    let mut cek = [0u8; 16];
+    let mut nonce = [0u8; 12];
+    hkdf(
+        salt,
+        &ikm,
+        &[b"Content-Encoding: aesgcm\0", &context],
+        &mut cek,
+    )?;
+    hkdf(
+        salt,
+        &ikm,
+        &[b"Content-Encoding: nonce\0", &context],
+        &mut nonce,
+    )?;
+    let key = UnboundKey::new(&AES_128_GCM, &cek).map_err(|_| EceError::Crypto("AES key"))?;
+    Ok((LessSafeKey::new(key), nonce))
+}
+
+/// Decrypts a legacy `aesgcm` body.
+pub fn decrypt_aesgcm(
+    keys: &UaKeys,
+    params: &AesGcmParams,
+    body: &[u8],
+) -> Result<Decrypted, EceError> {
+    let secret = ecdh(&keys.private, &params.dh)?;
+    let (key, base) = aesgcm_key(&secret, keys.auth(), &keys.public, &params.dh, &params.salt)?;
+    let chunk = params.rs as usize + TAG;
+    if body.is_empty() {
+        return Err(EceError::Truncated(0));
+    }
+    let mut plaintext = Vec::with_capacity(body.len());
+    let mut padding = 0;
+    let mut records = 0;
+    for (seq, c) in body.chunks(chunk).enumerate() {
+        if c.len() < TAG + 2 {
+            return Err(EceError::ShortRecord { record: seq });
+        }
+        let mut buf = c.to_vec();
+        let data = key
+            .open_in_place(record_nonce(&base, seq), Aad::empty(), &mut buf)
+            .map_err(|_| EceError::Decrypt { record: seq })?;
+        let pad = u16::from_be_bytes([data[0], data[1]]) as usize;
+        if 2 + pad > data.len() {
+            return Err(EceError::Padding {
+                record: seq,
+                why: "the padding length runs past the record",
+            });
+        }
+        if data[2..2 + pad].iter().any(|&b| b != 0) {
+            return Err(EceError::Padding {
+                record: seq,
+                why: "padding bytes are not zero",
+            });
+        }
+        padding += pad;
+        plaintext.extend_from_slice(&data[2 + pad..]);
+        records += 1;
+    }
+    Ok(Decrypted {
+        plaintext,
+        record_size: params.rs,
+        records,
+        padding,
+    })
+}
+
+/// Encrypts in the legacy `aesgcm` format (one record); returns the body
+/// and the parameters to put in the `Encryption` and `Crypto-Key` headers.
+pub fn encrypt_aesgcm(
+    ua_public: &[u8],
+    auth: &[u8; 16],
+    plaintext: &[u8],
+    opts: &EncryptOptions,
+) -> Result<(Vec<u8>, AesGcmParams), EceError> {
+    let rs = opts.rs.unwrap_or(DEFAULT_RS);
+    if plaintext.len() + 2 + opts.pad > rs as usize || opts.pad > u16::MAX as usize {
+        return Err(EceError::TooLarge(
+            "aesgcm is encrypted as one record of rs bytes",
+        ));
+    }
+    if ua_public.len() != POINT || p256::PublicKey::from_sec1_bytes(ua_public).is_err() {
+        return Err(EceError::BadReceiverKey);
+    }
+    let sender = sender_key(opts)?;
+    let dh = public_of(&sender)?;
+    let secret = ecdh(&sender, ua_public).map_err(|_| EceError::BadReceiverKey)?;
+    let salt = salt_of(opts)?;
+    let (key, base) = aesgcm_key(&secret, auth, ua_public, &dh, &salt)?;
+    let mut record = Vec::with_capacity(2 + opts.pad + plaintext.len() + TAG);
+    record.extend_from_slice(&(opts.pad as u16).to_be_bytes());
+    record.resize(2 + opts.pad, 0);
+    record.extend_from_slice(plaintext);
+    key.seal_in_place_append_tag(record_nonce(&base, 0), Aad::empty(), &mut record)
+        .map_err(|_| EceError::Crypto("AES-GCM seal"))?;
+    Ok((record, AesGcmParams { salt, rs, dh }))
+}
+
+/// One bare P-256 ECDH with a key parsed once: the floor that decrypting a
+/// push cannot go under. Used by the benchmark to show the ratio.
+pub fn ecdh_floor(keys: &UaKeys, peer: &[u8]) -> Result<[u8; 32], EceError> {
+    ecdh(&keys.private, peer)
+}

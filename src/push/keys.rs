@@ -1,0 +1,252 @@
+//! The subscriber's keys: a P-256 keypair for RFC 8291 and a 16-byte auth
+//! secret, kept in a JSON file (mode 0600) so that captured pushes can be
+//! decrypted later:
+//!
+//! ```json
+//! {"private_key":"<b64url 32-byte scalar>","p256dh":"<b64url 65 bytes>",
+//!  "auth":"<b64url 16 bytes>","subscription_id":"<optional>"}
+//! ```
+//!
+//! Like ssh with its private keys, a file that other users can read is
+//! refused unless the caller forces it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::b64;
+use super::ece::UaKeys;
+use crate::webpush::{AuthSecret, P256dh};
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path} already exists")]
+    Exists { path: PathBuf },
+    #[error("{path} is readable by other users (mode {mode:o})")]
+    Permissions { path: PathBuf, mode: u32 },
+    #[error("{path} is not a keys file: {why}")]
+    Format { path: PathBuf, why: String },
+    #[error("invalid {what}: {why}")]
+    Field { what: &'static str, why: String },
+    #[error("no data directory: set XDG_DATA_HOME or HOME, or pass --keys FILE")]
+    NoDataDir,
+}
+
+impl KeyError {
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Self::Exists { .. } => {
+                Some("pass --force to replace it (the old keys are lost)".into())
+            }
+            Self::Permissions { path, .. } => Some(format!("run: chmod 600 {}", path.display())),
+            Self::Read { .. } => Some("create keys with: imapwebpush keys generate".into()),
+            _ => None,
+        }
+    }
+}
+
+/// The file's JSON shape.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct KeyFile {
+    private_key: String,
+    p256dh: String,
+    auth: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    subscription_id: Option<String>,
+}
+
+/// A subscriber's keys, ready to decrypt.
+#[derive(Debug)]
+pub struct Keys {
+    pub ua: UaKeys,
+    pub p256dh: P256dh,
+    pub auth: AuthSecret,
+    pub subscription_id: Option<String>,
+}
+
+fn field(what: &'static str, why: impl ToString) -> KeyError {
+    KeyError::Field {
+        what,
+        why: why.to_string(),
+    }
+}
+
+impl Keys {
+    pub fn generate() -> Result<Self, KeyError> {
+        Self::from_ua(UaKeys::generate().map_err(|e| field("keys", e))?, None)
+    }
+
+    fn from_ua(ua: UaKeys, subscription_id: Option<String>) -> Result<Self, KeyError> {
+        let p256dh = P256dh::from_point(ua.public()).map_err(|e| field("public key", e))?;
+        let auth = AuthSecret::from_bytes(*ua.auth());
+        Ok(Self {
+            ua,
+            p256dh,
+            auth,
+            subscription_id,
+        })
+    }
+
+    /// From a base64 private scalar and auth secret (`decode --private-key
+    /// … --auth …`); the public key is derived.
+    pub fn from_parts(private_key: &str, auth: &str) -> Result<Self, KeyError> {
+        let scalar = b64::decode(private_key).map_err(|e| field("private key", e))?;
+        let auth_bytes: [u8; 16] = b64::decode(auth)
+            .map_err(|e| field("auth secret", e))?
+            .try_into()
+            .map_err(|v: Vec<u8>| {
+                field("auth secret", format!("{} bytes, expected 16", v.len()))
+            })?;
+        let ua = UaKeys::from_private(&scalar, auth_bytes).map_err(|e| field("private key", e))?;
+        Self::from_ua(ua, None)
+    }
+
+    /// `$XDG_DATA_HOME/imapwebpush/keys.json`, else
+    /// `~/.local/share/imapwebpush/keys.json`.
+    pub fn default_path() -> Result<PathBuf, KeyError> {
+        let base = match std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+            Some(d) => PathBuf::from(d),
+            None => PathBuf::from(
+                std::env::var_os("HOME")
+                    .filter(|v| !v.is_empty())
+                    .ok_or(KeyError::NoDataDir)?,
+            )
+            .join(".local/share"),
+        };
+        Ok(base.join("imapwebpush").join("keys.json"))
+    }
+
+    /// Reads a keys file; refuses one that group or others can read unless
+    /// `allow_loose_permissions`.
+    pub fn load(path: &Path, allow_loose_permissions: bool) -> Result<Self, KeyError> {
+        let read_err = |source| KeyError::Read {
+            path: path.to_owned(),
+            source,
+        };
+        let meta = std::fs::metadata(path).map_err(read_err)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = meta.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 && !allow_loose_permissions {
+                return Err(KeyError::Permissions {
+                    path: path.to_owned(),
+                    mode,
+                });
+            }
+        }
+        if meta.len() > 64 * 1024 {
+            return Err(KeyError::Format {
+                path: path.to_owned(),
+                why: "larger than 64 KiB".into(),
+            });
+        }
+        let text = std::fs::read(path).map_err(read_err)?;
+        let file: KeyFile = serde_json::from_slice(&text).map_err(|e| KeyError::Format {
+            path: path.to_owned(),
+            why: e.to_string(),
+        })?;
+        let keys = Self::from_parts(&file.private_key, &file.auth)?;
+        if keys.p256dh.as_str() != file.p256dh {
+            return Err(KeyError::Format {
+                path: path.to_owned(),
+                why: "p256dh is not the public key of private_key".into(),
+            });
+        }
+        Ok(Self {
+            subscription_id: file.subscription_id,
+            ..keys
+        })
+    }
+
+    /// Loads `path`, or creates it with fresh keys when it does not exist.
+    /// Returns whether it was created.
+    pub fn load_or_create(path: &Path) -> Result<(Self, bool), KeyError> {
+        if path.exists() {
+            return Ok((Self::load(path, false)?, false));
+        }
+        let keys = Self::generate()?;
+        keys.save(path, false)?;
+        Ok((keys, true))
+    }
+
+    /// Writes the file with mode 0600 (the directory is created, 0700).
+    /// An existing file is replaced only with `overwrite`.
+    pub fn save(&self, path: &Path, overwrite: bool) -> Result<(), KeyError> {
+        let write_err = |source| KeyError::Write {
+            path: path.to_owned(),
+            source,
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(write_err)?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+            }
+        }
+        let file = KeyFile {
+            private_key: b64::encode(
+                self.ua
+                    .private_scalar()
+                    .map_err(|e| field("private key", e))?
+                    .expose(),
+            ),
+            p256dh: self.p256dh.to_string(),
+            auth: self.auth.to_string(),
+            subscription_id: self.subscription_id.clone(),
+        };
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true);
+        if overwrite {
+            opts.create(true).truncate(true);
+        } else {
+            opts.create_new(true);
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let mut f = opts.open(path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                KeyError::Exists {
+                    path: path.to_owned(),
+                }
+            } else {
+                write_err(e)
+            }
+        })?;
+        #[cfg(unix)]
+        {
+            // An existing file keeps its mode on truncate: tighten it.
+            use std::os::unix::fs::PermissionsExt;
+            f.set_permissions(std::fs::Permissions::from_mode(0o600))
+                .map_err(write_err)?;
+        }
+        let mut text = serde_json::to_vec_pretty(&file).expect("serializable");
+        text.push(b'\n');
+        f.write_all(&text).map_err(write_err)
+    }
+
+    /// The W3C PushSubscription JSON for these keys.
+    pub fn subscription_json(&self, endpoint: Option<&str>) -> serde_json::Value {
+        serde_json::json!({
+            "endpoint": endpoint,
+            "keys": {"p256dh": self.p256dh.as_str(), "auth": self.auth.as_str()},
+        })
+    }
+}

@@ -1,0 +1,485 @@
+//! Known answers from the RFCs (`../shared/vectors/rfc-vectors.json`,
+//! embedded here as constants so the crate's tests stand alone) and
+//! round trips.
+
+use super::b64;
+use super::ece::{self, EceError, EncryptOptions, UaKeys};
+
+// RFC 8291 Appendix A.
+const UA_PRIVATE: &str = "q1dXpw3UpT5VOmu_cf_v6ih07Aems3njxI-JWgLcM94";
+const UA_PUBLIC: &str =
+    "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
+const AS_PRIVATE: &str = "yfWPiYE-n46HLnH0KqZOF1fJJU3MYrct3AELtAQ-oRw";
+const AUTH: &str = "BTBZMqHH6r4Tts7J_aSIgg";
+const SALT: &str = "DGv6ra1nlYgDCS1FRnbzlw";
+const BODY: &str = "DGv6ra1nlYgDCS1FRnbzlwAAEABBBP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3jl7A_yl95bQpu6cVPTpK4Mqgkf1CXztLVBSt2Ks3oZwbuwXPXLWyouBWLVWGNWQexSgSxsj_Qulcy4a-fN";
+const PLAIN: &[u8] = b"When I grow up, I want to be a watermelon";
+
+fn ua() -> UaKeys {
+    UaKeys::from_private(
+        &b64::decode(UA_PRIVATE).unwrap(),
+        b64::decode(AUTH).unwrap().try_into().unwrap(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn rfc8291_appendix_a_decrypts() {
+    let keys = ua();
+    assert_eq!(b64::encode(keys.public()), UA_PUBLIC);
+    let d = ece::decrypt(&keys, &b64::decode(BODY).unwrap()).unwrap();
+    assert_eq!(d.plaintext, PLAIN);
+    assert_eq!((d.record_size, d.records, d.padding), (4096, 1, 0));
+}
+
+#[test]
+fn rfc8291_appendix_a_encrypts_byte_for_byte() {
+    let opts = EncryptOptions {
+        salt: Some(b64::decode(SALT).unwrap().try_into().unwrap()),
+        sender_private: Some(b64::decode(AS_PRIVATE).unwrap()),
+        ..EncryptOptions::default()
+    };
+    let body = ece::encrypt(&b64::decode(UA_PUBLIC).unwrap(), ua().auth(), PLAIN, &opts).unwrap();
+    assert_eq!(b64::encode(&body), BODY);
+}
+
+#[test]
+fn rfc8188_examples_decrypt() {
+    // §3.1: rs 4096, empty key ID; §3.2: rs 25, key ID "a1", two records.
+    for (encoded, key) in [
+        ("I1BsxtFttlv3u_Oo94xnmwAAEAAA-NAVub2qFgBEuQKRapoZu-IxkIva3MEB1PD-ly8Thjg", "yqdlZ-tYemfogSmv7Ws5PQ"),
+        ("uNCkWiNYzKTnBN9ji3-qWAAAABkCYTHOG8chz_gnvgOqdGYovxyjuqRyJFjEDyoF1Fvkj6hQPdPHI51OEUKEpgz3SsLWIqS_uA", "BO3ZVPxUlnLORbVGMpbT1Q"),
+    ] {
+        let body = b64::decode(encoded).unwrap();
+        let (header, records) = ece::parse_header(&body).unwrap();
+        let d = ece::decrypt_8188(&b64::decode(key).unwrap(), &header, records).unwrap();
+        assert_eq!(d.plaintext, b"I am the walrus");
+    }
+}
+
+#[test]
+fn round_trips_over_sizes_record_sizes_and_padding() {
+    let keys = UaKeys::generate().unwrap();
+    // A deterministic spread of cases instead of all 3994 × 4079: every
+    // size near record boundaries, plus a stride through the rest.
+    let sizes: Vec<usize> = (0..40)
+        .chain((40..3994).step_by(97))
+        .chain([3992, 3993])
+        .collect();
+    for (i, &n) in sizes.iter().enumerate() {
+        let plain: Vec<u8> = (0..n).map(|j| (j * 31 + i) as u8).collect();
+        for rs in [18u32, 19, 25, 100, 4096] {
+            let pad = (i * 7) % 50;
+            let opts = EncryptOptions {
+                rs: Some(rs),
+                pad,
+                ..Default::default()
+            };
+            let body = ece::encrypt(keys.public(), keys.auth(), &plain, &opts).unwrap();
+            let d = ece::decrypt(&keys, &body)
+                .unwrap_or_else(|e| panic!("n={n} rs={rs} pad={pad}: {e}"));
+            assert_eq!(d.plaintext, plain, "n={n} rs={rs}");
+            assert_eq!(d.padding, pad, "n={n} rs={rs}");
+        }
+    }
+}
+
+#[test]
+fn legacy_aesgcm_round_trips() {
+    let keys = UaKeys::generate().unwrap();
+    for (n, pad) in [(0, 0), (41, 0), (100, 7), (3993, 100)] {
+        let plain = vec![b'x'; n];
+        let (body, params) = ece::encrypt_aesgcm(
+            keys.public(),
+            keys.auth(),
+            &plain,
+            &EncryptOptions {
+                pad,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let enc = format!("salt={}", b64::encode(&params.salt));
+        let ck = format!("dh={};p256ecdsa=BOgus", b64::encode(&params.dh));
+        let parsed = ece::AesGcmParams::from_headers(&enc, &ck).unwrap();
+        let d = ece::decrypt_aesgcm(&keys, &parsed, &body).unwrap();
+        assert_eq!((d.plaintext, d.padding), (plain, pad));
+    }
+}
+
+#[test]
+fn tampering_gives_typed_errors() {
+    let keys = ua();
+    let body = b64::decode(BODY).unwrap();
+    let mut flipped = body.clone();
+    *flipped.last_mut().unwrap() ^= 1;
+    assert_eq!(
+        ece::decrypt(&keys, &flipped),
+        Err(EceError::Decrypt { record: 0 })
+    );
+    assert_eq!(
+        ece::decrypt(&keys, &body[..10]),
+        Err(EceError::Truncated(10))
+    );
+    assert_eq!(
+        ece::decrypt(&keys, &body[..86]),
+        Err(EceError::NoLastRecord)
+    );
+    assert_eq!(
+        ece::decrypt(&keys, &body[..100]),
+        Err(EceError::ShortRecord { record: 0 })
+    );
+    let wrong_auth = UaKeys::from_private(&b64::decode(UA_PRIVATE).unwrap(), [0; 16]).unwrap();
+    assert_eq!(
+        ece::decrypt(&wrong_auth, &body),
+        Err(EceError::Decrypt { record: 0 })
+    );
+    assert_eq!(
+        ece::decrypt(&UaKeys::generate().unwrap(), &body),
+        Err(EceError::Decrypt { record: 0 })
+    );
+    let mut small_rs = body.clone();
+    small_rs[16..20].copy_from_slice(&17u32.to_be_bytes());
+    assert_eq!(
+        ece::decrypt(&keys, &small_rs),
+        Err(EceError::RecordSizeTooSmall(17))
+    );
+    let mut bad_id = body.clone();
+    bad_id[20] = 3;
+    assert_eq!(ece::decrypt(&keys, &bad_id), Err(EceError::BadKeyId(3)));
+    let mut off_curve = body.clone();
+    off_curve[30] ^= 0x55;
+    assert_eq!(ece::decrypt(&keys, &off_curve), Err(EceError::BadSenderKey));
+    assert!(UaKeys::from_private(&[0u8; 32], [0; 16]).is_err());
+    assert!(UaKeys::from_private(&[1u8; 5], [0; 16]).is_err());
+    // Garbage of every small length: an error, never a panic.
+    for n in 0..200 {
+        assert!(ece::decrypt(&keys, &vec![0xA5; n]).is_err());
+    }
+}
+
+#[test]
+fn padding_rules_are_enforced() {
+    // Build records by hand with the RFC 8188 §3.1 key so the delimiter
+    // and padding can be wrong on purpose.
+    let ikm = b64::decode("yqdlZ-tYemfogSmv7Ws5PQ").unwrap();
+    let salt = [7u8; 16];
+    let good = ece::encrypt_8188(&ikm, &salt, 4096, b"", b"hi", 3).unwrap();
+    let (h, r) = ece::parse_header(&good).unwrap();
+    assert_eq!(ece::decrypt_8188(&ikm, &h, r).unwrap().padding, 3);
+    // Two records where the first claims to be last.
+    let two = ece::encrypt_8188(&ikm, &salt, 18, b"", b"ab", 0).unwrap();
+    let (h2, r2) = ece::parse_header(&two).unwrap();
+    assert_eq!(ece::decrypt_8188(&ikm, &h2, r2).unwrap().records, 2);
+    // Drop the last record: the payload ends without a 0x02 delimiter.
+    assert_eq!(
+        ece::decrypt_8188(&ikm, &h2, &r2[..18]),
+        Err(EceError::NoLastRecord)
+    );
+}
+
+mod vapid {
+    use crate::push::vapid::{parse_authorization, verify, Expectations, Finding, VapidSigner};
+    use crate::webpush::VapidKey;
+
+    const NOW: u64 = 1_800_000_000;
+
+    fn check(
+        header: &str,
+        aud: Option<&str>,
+        key: Option<&VapidKey>,
+    ) -> crate::push::vapid::VapidReport {
+        let creds = parse_authorization(Some(header), None).expect("credentials");
+        verify(
+            &creds,
+            &Expectations {
+                audience: aud,
+                key,
+                now: NOW,
+            },
+        )
+    }
+
+    #[test]
+    fn rfc8292_example_verifies_but_has_expired() {
+        let jwt = "eyJ0eXAiOiJKV1QiLCJhbGciOiJFUzI1NiJ9.eyJhdWQiOiJodHRwczovL3B1c2guZXhhbXBsZS5uZXQiLCJleHAiOjE0NTM1MjM3NjgsInN1YiI6Im1haWx0bzpwdXNoQGV4YW1wbGUuY29tIn0.i3CYb7t4xfxCDquptFOepC9GAu_HLGkMlMuCGSK2rpiUfnK9ojFwDXb1JrErtmysazNjjvW2L9OkSSHzvoD1oA";
+        let k = "BA1Hxzyi1RUM1b5wjxsn7nGxAszw2u61m164i3MrAIxHF6YK5h4SDYic-dRuU_RCPCfA5aq9ojSwk5Y2EmClBPs";
+        let r = check(
+            &format!("vapid t={jwt}, k={k}"),
+            Some("https://push.example.net"),
+            None,
+        );
+        assert_eq!(
+            r.findings,
+            vec![Finding::Expired {
+                exp: 1453523768,
+                now: NOW
+            }]
+        );
+        assert_eq!(r.sub.as_deref(), Some("mailto:push@example.com"));
+        // The older scheme carries the same JWT and the key in Crypto-Key.
+        let creds = parse_authorization(
+            Some(&format!("WebPush {jwt}")),
+            Some(&format!("dh=abc;p256ecdsa={k}")),
+        )
+        .unwrap();
+        let r = verify(
+            &creds,
+            &Expectations {
+                audience: None,
+                key: None,
+                now: 1453523000,
+            },
+        );
+        assert!(r.valid && r.findings.is_empty(), "{r:?}");
+    }
+
+    #[test]
+    fn each_problem_is_named() {
+        let s = VapidSigner::generate().unwrap();
+        let other = VapidSigner::generate().unwrap();
+        let aud = "https://push.example.net";
+        let h = |jwt: String| s.authorization(&jwt);
+        let ok = check(
+            &h(s.sign(aud, NOW + 3600, Some("mailto:a@b.example")).unwrap()),
+            Some(aud),
+            Some(s.public()),
+        );
+        assert!(ok.valid && ok.findings.is_empty(), "{ok:?}");
+
+        let wrong_key = check(
+            &h(s.sign(aud, NOW + 3600, Some("mailto:a@b")).unwrap()),
+            Some(aud),
+            Some(other.public()),
+        );
+        assert!(!wrong_key.valid);
+        assert!(matches!(wrong_key.findings[..], [Finding::WrongKey { .. }]));
+
+        // Signed by another key but claiming ours: the signature fails.
+        let forged = format!(
+            "vapid t={}, k={}",
+            other.sign(aud, NOW + 60, Some("mailto:a@b")).unwrap(),
+            s.public()
+        );
+        assert_eq!(
+            check(&forged, Some(aud), None).findings,
+            vec![Finding::BadSignature]
+        );
+
+        let wrong_aud = check(
+            &h(s.sign("https://evil.example", NOW + 60, Some("mailto:a@b"))
+                .unwrap()),
+            Some(aud),
+            None,
+        );
+        assert!(matches!(
+            wrong_aud.findings[..],
+            [Finding::WrongAudience { .. }]
+        ));
+
+        let past = check(
+            &h(s.sign(aud, NOW - 1, Some("mailto:a@b")).unwrap()),
+            Some(aud),
+            None,
+        );
+        assert!(matches!(past.findings[..], [Finding::Expired { .. }]) && !past.valid);
+
+        let far = check(
+            &h(s.sign(aud, NOW + 25 * 3600, Some("mailto:a@b")).unwrap()),
+            Some(aud),
+            None,
+        );
+        assert_eq!(
+            far.findings,
+            vec![Finding::ExpTooFar {
+                seconds_ahead: 25 * 3600
+            }]
+        );
+
+        let no_sub = check(&h(s.sign(aud, NOW + 60, None).unwrap()), Some(aud), None);
+        assert_eq!(no_sub.findings, vec![Finding::MissingSub]);
+
+        let bad_sub = check(
+            &h(s.sign(aud, NOW + 60, Some("ftp://x")).unwrap()),
+            Some(aud),
+            None,
+        );
+        assert!(matches!(bad_sub.findings[..], [Finding::BadSub { .. }]));
+
+        for bad in [
+            "vapid t=abc, k=def",
+            &format!("vapid t=a.b.c, k={}", s.public()),
+            &format!("vapid t=e30.e30.AAAA, k={}", s.public()),
+        ] {
+            let r = check(bad, None, None);
+            assert!(!r.valid, "{bad}");
+            assert!(
+                matches!(
+                    r.findings[..],
+                    [Finding::Malformed { .. }] | [Finding::WrongAlgorithm { .. }]
+                ),
+                "{bad}: {r:?}"
+            );
+        }
+        assert!(parse_authorization(Some("Bearer x"), None).is_none());
+        assert!(parse_authorization(Some("vapid k=x"), None).is_none());
+    }
+
+    #[test]
+    fn signer_round_trips_its_private_key() {
+        let s = VapidSigner::generate().unwrap();
+        let again = VapidSigner::from_private(s.private_scalar().unwrap().expose()).unwrap();
+        assert_eq!(s.public(), again.public());
+    }
+}
+
+mod content {
+    use crate::push::content::{analyze, PushHeaders, PushResponse, Warning};
+    use serde_json::json;
+
+    fn responses(text: &str) -> Vec<serde_json::Value> {
+        let c = analyze(text.as_bytes(), None);
+        assert!(c.warnings.is_empty(), "{text}: {:?}", c.warnings);
+        c.responses
+            .iter()
+            .map(|r| serde_json::to_value(r).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn draft_7_1_multiple_responses() {
+        let r = responses("* SELECT INBOX\r\n* 20 UIDFETCH (UID 20)\r\n* VANISHED 1,3\r\n* SELECT \"New Messages\"\r\n* VANISHED 4\r\n");
+        assert_eq!(
+            r,
+            vec![
+                json!({"type": "SELECT", "mailbox": "INBOX"}),
+                json!({"type": "UIDFETCH", "uid": 20, "items": {"UID": 20}}),
+                json!({"type": "VANISHED", "earlier": false, "uids": "1,3"}),
+                json!({"type": "SELECT", "mailbox": "New Messages"}),
+                json!({"type": "VANISHED", "earlier": false, "uids": "4"}),
+            ]
+        );
+    }
+
+    #[test]
+    fn draft_7_1_envelope() {
+        let text = "* SELECT \"New Messages\"\r\n* 3 UIDFETCH (ENVELOPE (\"Mon, 7 Feb 1994 21:52:25 -0800 (PST)\" \"afternoon meeting\" ((\"Fred Foobar\" NIL \"foobar\" \"Blurdybloop.example\")) ((\"Fred Foobar\" NIL \"foobar\" \"Blurdybloop.example\")) ((\"Fred Foobar\" NIL \"foobar\" \"Blurdybloop.example\")) ((NIL NIL \"mooch\" \"owatagu.siam.edu.example\")) NIL NIL NIL \"<B27397-0100000@Blurdybloop.example>\"))\r\n";
+        let r = responses(text);
+        let env = &r[1]["items"]["ENVELOPE"];
+        assert_eq!(env["subject"], "afternoon meeting");
+        assert_eq!(
+            env["from"][0],
+            json!({"name": "Fred Foobar", "address": "foobar@Blurdybloop.example"})
+        );
+        assert_eq!(env["to"][0]["address"], "mooch@owatagu.siam.edu.example");
+        assert_eq!(env["message_id"], "<B27397-0100000@Blurdybloop.example>");
+    }
+
+    #[test]
+    fn sync_ack_binary_flags_and_modseq() {
+        assert_eq!(
+            responses("* SELECT INBOX\r\n* SYNC EXISTS\r\n")[1],
+            json!({"type": "SYNC", "word": "EXISTS"})
+        );
+        assert_eq!(
+            responses("* SYNC\r\n")[0],
+            json!({"type": "SYNC", "word": null})
+        );
+        assert_eq!(
+            responses("* ACKWEBPUSH 585078c5-fb8b-4ed0-8e77-474ab08f0a30\r\n")[0],
+            json!({"type": "ACKWEBPUSH", "token": "585078c5-fb8b-4ed0-8e77-474ab08f0a30"})
+        );
+        let r = responses("* SELECT INBOX\r\n* 7 UIDFETCH (UID 7 FLAGS (\\Seen $Junk) MODSEQ (12345) BINARY[] {12}\r\nHello\r\nWorld)\r\n* 2 FETCH (FLAGS ())\r\n* FLAGS (\\Seen \\Answered)\r\n* 4 EXISTS\r\n* 3 EXPUNGE\r\n");
+        assert_eq!(
+            r[1]["items"],
+            json!({"UID": 7, "FLAGS": ["\\Seen", "$Junk"], "MODSEQ": 12345, "BINARY[]": "Hello\r\nWorld"})
+        );
+        assert_eq!(
+            r[2],
+            json!({"type": "FETCH", "seq": 2, "items": {"FLAGS": []}})
+        );
+        assert_eq!(
+            r[3],
+            json!({"type": "FLAGS", "flags": ["\\Seen", "\\Answered"]})
+        );
+        assert_eq!(r[4], json!({"type": "EXISTS", "count": 4}));
+        assert_eq!(r[5], json!({"type": "EXPUNGE", "seq": 3}));
+    }
+
+    #[test]
+    fn rules_are_named() {
+        let c = analyze(b"* 3 UIDFETCH (UID 3)\r\n", None);
+        assert_eq!(
+            c.warnings,
+            vec![Warning::NoSelectBefore {
+                response: "UIDFETCH"
+            }]
+        );
+        let long = format!(
+            "* SELECT INBOX\r\n* 3 UIDFETCH (UID 3 BINARY[] \"{}\")\r\n",
+            "x".repeat(4000)
+        );
+        let c = analyze(long.as_bytes(), None);
+        assert!(
+            matches!(c.warnings[..], [Warning::TooLong { .. }]),
+            "{:?}",
+            c.warnings
+        );
+        let c = analyze(b"* HELLO there\r\n", None);
+        assert!(matches!(c.warnings[..], [Warning::Unparsed { .. }]));
+        assert!(matches!(c.responses[0], PushResponse::Raw { .. }));
+        let c = analyze(b"", None);
+        assert_eq!(c.warnings, vec![Warning::Empty]);
+
+        let h = |ttl, urgency: &str, topic: Option<&str>| PushHeaders {
+            content_encoding: Some("aes128gcm".into()),
+            ttl,
+            urgency: Some(urgency.into()),
+            topic: topic.map(str::to_owned),
+        };
+        let new_mail = b"* SELECT INBOX\r\n* 3 UIDFETCH (UID 3)\r\n";
+        assert!(analyze(new_mail, Some(&h(Some(604800), "high", None)))
+            .warnings
+            .is_empty());
+        assert_eq!(
+            analyze(new_mail, Some(&h(Some(60), "normal", Some("t")))).warnings,
+            vec![
+                Warning::Ttl { ttl: Some(60) },
+                Warning::Urgency {
+                    found: Some("normal".into()),
+                    expected: "high"
+                },
+                Warning::Topic { topic: "t".into() },
+            ]
+        );
+        assert!(
+            analyze(b"* SYNC\r\n", Some(&h(Some(604800), "low", Some("sync"))))
+                .warnings
+                .is_empty()
+        );
+        assert!(analyze(
+            b"* SELECT INBOX\r\n* VANISHED 3\r\n",
+            Some(&h(Some(604800), "normal", None))
+        )
+        .warnings
+        .is_empty());
+    }
+
+    #[test]
+    fn hostile_plaintexts_never_panic() {
+        for s in [
+            &b"* 1 UIDFETCH (BINARY[] {99999}\r\n"[..],
+            b"* 1 UIDFETCH (",
+            b"* 1 UIDFETCH (UID",
+            b"* 1 FETCH (ENVELOPE (\"x\"))\r\n",
+            b"* VANISHED\r\n",
+            b"* VANISHED (EARLIER) 0:x\r\n",
+            b"\xff\xfe\r\n",
+            b"* 1 UIDFETCH (X ~{3}\r\nab)\r\n",
+            b"* 1 UIDFETCH ((((\r\n",
+        ] {
+            let c = analyze(s, None);
+            assert!(!c.warnings.is_empty(), "{s:?}");
+        }
+    }
+}
