@@ -46,6 +46,8 @@ complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "webpush" -d
 complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "ackwebpush" -d 'ACKWEBPUSH: confirm a subscription with the token from its first push (§5.3)'
 complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "lwebpush" -d 'LWEBPUSH: list subscriptions (§5.4)'
 complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "silwebpush" -d 'SILWEBPUSH: silence a subscription for SECONDS (0 ends it), or for this session (§5.5)'
+complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "decode" -d 'Decrypt captured push payloads and explain them (files, or stdin with "-" or nothing)'
+complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "keys" -d 'Make or show the local keypair and auth secret'
 complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand capability" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
@@ -150,6 +152,85 @@ complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand silwebpush" -l j
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand silwebpush" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand silwebpush" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand silwebpush" -s V -l version -d 'Print version'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -l keys -d 'Keys file (default: $XDG_DATA_HOME/imapwebpush/keys.json)' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -l private-key -d 'The subscriber\'s private key (base64url 32-byte scalar), instead of --keys' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -l auth -d 'The auth secret (base64url 16 bytes), with --private-key' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
+starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
+none\t'Plaintext. Passwords cross the network in clear; only when asked by name'"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -s u -l user -d 'User to log in as' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -l password-command -d 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -l ca-file -d 'Extra trust roots (PEM) besides the webpki roots; repeatable' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -l color -d 'When to color human output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -l timeout -d 'Network timeout in seconds (connect, handshake, every read)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -l insecure -d 'Skip certificate verification (a warning is printed)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -l json -d 'Machine-readable output: one JSON document or one object per line'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -s V -l version -d 'Print version'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
+starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
+none\t'Plaintext. Passwords cross the network in clear; only when asked by name'"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -s u -l user -d 'User to log in as' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -l password-command -d 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -l ca-file -d 'Extra trust roots (PEM) besides the webpki roots; repeatable' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -l color -d 'When to color human output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -l timeout -d 'Network timeout in seconds (connect, handshake, every read)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -l insecure -d 'Skip certificate verification (a warning is printed)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -l json -d 'Machine-readable output: one JSON document or one object per line'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -s V -l version -d 'Print version'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -f -a "generate" -d 'Generate a P-256 keypair and auth secret into a file (mode 0600)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -f -a "show" -d 'Print the keys as a W3C PushSubscription JSON'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -l out -d 'Where to write (default: $XDG_DATA_HOME/imapwebpush/keys.json)' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
+starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
+none\t'Plaintext. Passwords cross the network in clear; only when asked by name'"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -s u -l user -d 'User to log in as' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -l password-command -d 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -l ca-file -d 'Extra trust roots (PEM) besides the webpki roots; repeatable' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -l color -d 'When to color human output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -l timeout -d 'Network timeout in seconds (connect, handshake, every read)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -l force -d 'Replace an existing file'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -l insecure -d 'Skip certificate verification (a warning is printed)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -l json -d 'Machine-readable output: one JSON document or one object per line'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -s V -l version -d 'Print version'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -l keys -d 'Keys file (default: $XDG_DATA_HOME/imapwebpush/keys.json)' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -l endpoint -d 'The endpoint URL to put in the JSON (else null)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
+starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
+none\t'Plaintext. Passwords cross the network in clear; only when asked by name'"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -s u -l user -d 'User to log in as' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -l password-command -d 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -l ca-file -d 'Extra trust roots (PEM) besides the webpki roots; repeatable' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -l color -d 'When to color human output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -l timeout -d 'Network timeout in seconds (connect, handshake, every read)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -l qr -d 'Also draw the JSON as a terminal QR code'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -l force -d 'Read the file even if other users can read it'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -l insecure -d 'Skip certificate verification (a warning is printed)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -l json -d 'Machine-readable output: one JSON document or one object per line'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "generate" -d 'Generate a P-256 keypair and auth secret into a file (mode 0600)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the keys as a W3C PushSubscription JSON'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
 starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
@@ -166,11 +247,15 @@ complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -l 
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush completions help" -f -a "capability" -d 'Show the server\'s capabilities, WEBPUSH highlighted (logs in first when --user is set)'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush completions help" -f -a "getvapid" -d 'GETVAPID: show the server\'s VAPID public key (§5.1)'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush completions help" -f -a "webpush" -d 'WEBPUSH: create or update a subscription, or delete it with --delete (§5.2)'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush completions help" -f -a "ackwebpush" -d 'ACKWEBPUSH: confirm a subscription with the token from its first push (§5.3)'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush completions help" -f -a "lwebpush" -d 'LWEBPUSH: list subscriptions (§5.4)'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush completions help" -f -a "silwebpush" -d 'SILWEBPUSH: silence a subscription for SECONDS (0 ends it), or for this session (§5.5)'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush decode keys completions help" -f -a "capability" -d 'Show the server\'s capabilities, WEBPUSH highlighted (logs in first when --user is set)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush decode keys completions help" -f -a "getvapid" -d 'GETVAPID: show the server\'s VAPID public key (§5.1)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush decode keys completions help" -f -a "webpush" -d 'WEBPUSH: create or update a subscription, or delete it with --delete (§5.2)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush decode keys completions help" -f -a "ackwebpush" -d 'ACKWEBPUSH: confirm a subscription with the token from its first push (§5.3)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush decode keys completions help" -f -a "lwebpush" -d 'LWEBPUSH: list subscriptions (§5.4)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush decode keys completions help" -f -a "silwebpush" -d 'SILWEBPUSH: silence a subscription for SECONDS (0 ends it), or for this session (§5.5)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush decode keys completions help" -f -a "decode" -d 'Decrypt captured push payloads and explain them (files, or stdin with "-" or nothing)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush decode keys completions help" -f -a "keys" -d 'Make or show the local keypair and auth secret'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush decode keys completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush decode keys completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "generate" -d 'Generate a P-256 keypair and auth secret into a file (mode 0600)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "show" -d 'Print the keys as a W3C PushSubscription JSON'

@@ -156,10 +156,60 @@ pub enum Command {
         raw: RawArg,
     },
 
+    /// Decrypt captured push payloads and explain them (files, or stdin with "-" or nothing)
+    Decode {
+        /// Keys file (default: $XDG_DATA_HOME/imapwebpush/keys.json)
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["private_key", "auth"])]
+        keys: Option<PathBuf>,
+        /// The subscriber's private key (base64url 32-byte scalar), instead of --keys
+        #[arg(long, value_name = "B64", requires = "auth")]
+        private_key: Option<String>,
+        /// The auth secret (base64url 16 bytes), with --private-key
+        #[arg(long, value_name = "B64", requires = "private_key")]
+        auth: Option<String>,
+        /// Files holding raw bodies, base64 lines, or HTTP request dumps; "-" is stdin
+        #[arg(value_name = "INPUT")]
+        inputs: Vec<String>,
+    },
+
+    /// Make or show the local keypair and auth secret
+    Keys {
+        #[command(subcommand)]
+        action: KeysAction,
+    },
+
     /// Print a shell completion script
     Completions {
         #[arg(value_name = "SHELL")]
         shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysAction {
+    /// Generate a P-256 keypair and auth secret into a file (mode 0600)
+    Generate {
+        /// Where to write (default: $XDG_DATA_HOME/imapwebpush/keys.json)
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Replace an existing file
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the keys as a W3C PushSubscription JSON
+    Show {
+        /// Keys file (default: $XDG_DATA_HOME/imapwebpush/keys.json)
+        #[arg(long, value_name = "FILE")]
+        keys: Option<PathBuf>,
+        /// The endpoint URL to put in the JSON (else null)
+        #[arg(long, value_name = "URL")]
+        endpoint: Option<String>,
+        /// Also draw the JSON as a terminal QR code
+        #[arg(long)]
+        qr: bool,
+        /// Read the file even if other users can read it
+        #[arg(long)]
+        force: bool,
     },
 }
 

@@ -4,5 +4,7 @@
 mod support;
 
 mod cli;
+mod crosscheck;
+mod decode;
 mod draft_examples;
 mod tls;

@@ -13,7 +13,9 @@ use crate::tls::Trust;
 
 pub mod capability;
 pub mod completions;
+pub mod decode;
 pub mod extension;
+pub mod keys;
 
 /// The exit statuses of PRODUCT.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,6 +100,20 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
         Command::Silwebpush { id, duration, raw } => {
             extension::silwebpush(g, printer, id, duration, raw.raw).await
         }
+        Command::Decode {
+            keys,
+            private_key,
+            auth,
+            inputs,
+        } => {
+            let source = match (keys, private_key, auth) {
+                (_, Some(p), Some(a)) => decode::KeySource::Parts(p, a),
+                (Some(path), _, _) => decode::KeySource::File(path.clone()),
+                _ => decode::KeySource::File(crate::push::keys::Keys::default_path()?),
+            };
+            decode::run(printer, &source, inputs).await
+        }
+        Command::Keys { action } => keys::run(printer, action),
         Command::Completions { shell } => completions::run(*shell),
     }
 }
@@ -120,6 +136,8 @@ fn report(e: &anyhow::Error) -> Exit {
             i.hint().map(str::to_owned)
         } else if let Some(u) = c.downcast_ref::<UsageError>() {
             u.hint.clone()
+        } else if let Some(k) = c.downcast_ref::<crate::push::keys::KeyError>() {
+            k.hint()
         } else {
             None
         }

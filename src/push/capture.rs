@@ -42,15 +42,13 @@ pub enum CaptureError {
     Http(&'static str),
 }
 
-fn is_b64_text(data: &[u8]) -> bool {
-    !data.is_empty()
-        && data.iter().all(|&c| {
-            c.is_ascii_alphanumeric()
-                || matches!(
-                    c,
-                    b'+' | b'/' | b'-' | b'_' | b'=' | b'\r' | b'\n' | b' ' | b'\t'
-                )
-        })
+/// Printable text: read line by line (an aes128gcm body is binary: its
+/// header alone holds the record size as 4 bytes with zeros in them).
+fn is_text(data: &[u8]) -> bool {
+    std::str::from_utf8(data).is_ok()
+        && data
+            .iter()
+            .all(|&c| c >= 0x20 && c != 0x7f || matches!(c, b'\r' | b'\n' | b'\t'))
         && data.iter().any(|c| !c.is_ascii_whitespace())
 }
 
@@ -81,8 +79,8 @@ pub fn split(name: &str, data: &[u8]) -> Vec<Result<Capture, (String, CaptureErr
             })
             .map_err(|e| (name.to_owned(), e))];
     }
-    if is_b64_text(data) {
-        let text = std::str::from_utf8(data).expect("checked ASCII");
+    if is_text(data) {
+        let text = std::str::from_utf8(data).expect("checked UTF-8");
         let lines: Vec<(usize, &str)> = text
             .lines()
             .enumerate()

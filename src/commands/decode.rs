@@ -1,0 +1,305 @@
+//! `decode`: decrypt captured payloads and say what is wrong with them.
+//! Payloads are independent, so they are decrypted on every core; the
+//! output keeps input order.
+
+use std::fmt;
+use std::io::Read;
+use std::path::PathBuf;
+
+use colored::Colorize;
+use serde::Serialize;
+
+use crate::output::Printer;
+use crate::push::capture::{self, Capture, MAX_INPUT};
+use crate::push::content::{analyze, Content, PushHeaders};
+use crate::push::ece::{self, AesGcmParams};
+use crate::push::keys::Keys;
+use crate::push::vapid::{self, VapidReport};
+
+use super::{Exit, UsageError};
+
+/// Where the subscriber's keys come from.
+#[derive(Debug)]
+pub enum KeySource<'a> {
+    File(PathBuf),
+    Parts(&'a str, &'a str),
+}
+
+/// A payload that decoded.
+#[derive(Debug, Serialize)]
+pub struct Decoded {
+    pub ok: bool,
+    pub input: String,
+    pub encoding: &'static str,
+    pub record_size: u32,
+    pub records: usize,
+    pub padding: usize,
+    #[serde(flatten)]
+    pub content: Content,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub headers: Option<PushHeaders>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vapid: Option<VapidReport>,
+}
+
+/// A payload that did not.
+#[derive(Debug, Serialize)]
+pub struct Failed {
+    pub ok: bool,
+    pub input: String,
+    pub error: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Outcome {
+    Decoded(Box<Decoded>),
+    Failed(Failed),
+}
+
+impl Outcome {
+    fn failed(input: impl Into<String>, error: impl fmt::Display) -> Self {
+        Self::Failed(Failed {
+            ok: false,
+            input: input.into(),
+            error: error.to_string(),
+        })
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Failed(x) => writeln!(
+                f,
+                "{} {}: {} {}",
+                "===".bold(),
+                x.input,
+                "error:".red().bold(),
+                x.error
+            ),
+            Self::Decoded(d) => {
+                writeln!(
+                    f,
+                    "{} {}: {}, record size {}, {} record{}, {} bytes, {} bytes of padding",
+                    "===".bold(),
+                    d.input,
+                    d.encoding,
+                    d.record_size,
+                    d.records,
+                    if d.records == 1 { "" } else { "s" },
+                    d.content.plaintext.len(),
+                    d.padding
+                )?;
+                writeln!(f, "{}", "plaintext:".bold())?;
+                for line in d.content.plaintext.split_inclusive("\r\n") {
+                    writeln!(f, "  {}", line.trim_end_matches("\r\n").escape_debug())?;
+                }
+                writeln!(f, "{}", "responses:".bold())?;
+                for r in &d.content.responses {
+                    writeln!(f, "  {}", serde_json::to_string(r).unwrap_or_default())?;
+                }
+                if let Some(h) = &d.headers {
+                    writeln!(
+                        f,
+                        "{} Content-Encoding {}, TTL {}, Urgency {}, Topic {}",
+                        "headers:".bold(),
+                        h.content_encoding.as_deref().unwrap_or("-"),
+                        h.ttl.map_or("-".to_owned(), |t| t.to_string()),
+                        h.urgency.as_deref().unwrap_or("-"),
+                        h.topic.as_deref().unwrap_or("-")
+                    )?;
+                }
+                if let Some(v) = &d.vapid {
+                    let verdict = if v.valid {
+                        "valid".green()
+                    } else {
+                        "INVALID".red().bold()
+                    };
+                    writeln!(
+                        f,
+                        "{} {verdict}: key {}, aud {}, sub {}, exp {}",
+                        "vapid:".bold(),
+                        v.key.as_deref().unwrap_or("-"),
+                        v.aud.as_deref().unwrap_or("-"),
+                        v.sub.as_deref().unwrap_or("-"),
+                        v.exp.map_or("-".to_owned(), |e| e.to_string())
+                    )?;
+                    for finding in &v.findings {
+                        writeln!(f, "  {} {finding}", "-".yellow())?;
+                    }
+                }
+                if d.content.warnings.is_empty() {
+                    writeln!(f, "{} none", "warnings:".bold())
+                } else {
+                    writeln!(f, "{}", "warnings:".bold().yellow())?;
+                    for w in &d.content.warnings {
+                        writeln!(f, "  {} {w}", "-".yellow())?;
+                    }
+                    Ok(())
+                }
+            }
+        }
+    }
+}
+
+fn read_input(name: &str) -> std::io::Result<Vec<u8>> {
+    let mut buf = Vec::new();
+    let limit = MAX_INPUT as u64 + 1;
+    if name == "-" {
+        std::io::stdin().lock().take(limit).read_to_end(&mut buf)?;
+    } else {
+        std::fs::File::open(name)?
+            .take(limit)
+            .read_to_end(&mut buf)?;
+    }
+    if buf.len() > MAX_INPUT {
+        return Err(std::io::Error::other(format!(
+            "larger than {} MiB",
+            MAX_INPUT >> 20
+        )));
+    }
+    Ok(buf)
+}
+
+fn headers_of(c: &Capture) -> Option<PushHeaders> {
+    let h = c.head.as_ref()?;
+    Some(PushHeaders {
+        content_encoding: h.get("Content-Encoding").map(str::to_owned),
+        ttl: h.get("TTL").and_then(|t| t.trim().parse().ok()),
+        urgency: h.get("Urgency").map(str::to_owned),
+        topic: h.get("Topic").map(str::to_owned),
+    })
+}
+
+/// Decrypts and reads one payload.
+pub fn decode_one(keys: &Keys, c: &Capture, now: u64) -> Outcome {
+    let headers = headers_of(c);
+    let encoding = headers
+        .as_ref()
+        .and_then(|h| h.content_encoding.as_deref())
+        .map_or("aes128gcm".to_owned(), |e| e.trim().to_ascii_lowercase());
+    let (encoding, result) = match encoding.as_str() {
+        "aes128gcm" => ("aes128gcm", ece::decrypt(&keys.ua, &c.body)),
+        "aesgcm" => {
+            let head = c.head.as_ref().expect("aesgcm comes from headers");
+            let params = AesGcmParams::from_headers(
+                head.get("Encryption").unwrap_or(""),
+                head.get("Crypto-Key").unwrap_or(""),
+            );
+            (
+                "aesgcm",
+                params.and_then(|p| ece::decrypt_aesgcm(&keys.ua, &p, &c.body)),
+            )
+        }
+        other => {
+            return Outcome::failed(
+                &c.label,
+                format!("Content-Encoding {other:?} is neither aes128gcm nor aesgcm"),
+            )
+        }
+    };
+    let d = match result {
+        Ok(d) => d,
+        Err(e) => return Outcome::failed(&c.label, e),
+    };
+    let content = analyze(&d.plaintext, headers.as_ref());
+    let vapid = c.head.as_ref().map(|h| {
+        match vapid::parse_authorization(h.get("Authorization"), h.get("Crypto-Key")) {
+            // The endpoint's origin is not known from a capture; the report
+            // shows `aud` for the reader to compare.
+            Some(creds) => vapid::verify(
+                &creds,
+                &vapid::Expectations {
+                    audience: None,
+                    key: None,
+                    now,
+                },
+            ),
+            None => VapidReport::missing(),
+        }
+    });
+    Outcome::Decoded(Box::new(Decoded {
+        ok: true,
+        input: c.label.clone(),
+        encoding,
+        record_size: d.record_size,
+        records: d.records,
+        padding: d.padding,
+        content,
+        headers,
+        vapid,
+    }))
+}
+
+/// Decodes every item on all cores, keeping the order.
+pub fn decode_all(keys: &Keys, items: Vec<Result<Capture, Outcome>>, now: u64) -> Vec<Outcome> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(items.len())
+        .max(1);
+    let chunk = items.len().div_ceil(threads).max(1);
+    let mut slots: Vec<Option<Outcome>> = (0..items.len()).map(|_| None).collect();
+    let mut items: Vec<Option<Result<Capture, Outcome>>> = items.into_iter().map(Some).collect();
+    std::thread::scope(|s| {
+        for (outs, ins) in slots.chunks_mut(chunk).zip(items.chunks_mut(chunk)) {
+            s.spawn(move || {
+                for (o, i) in outs.iter_mut().zip(ins) {
+                    *o = Some(match i.take().expect("each item once") {
+                        Ok(c) => decode_one(keys, &c, now),
+                        Err(failed) => failed,
+                    });
+                }
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .map(|o| o.expect("every slot filled"))
+        .collect()
+}
+
+pub async fn run(
+    printer: Printer,
+    source: &KeySource<'_>,
+    inputs: &[String],
+) -> anyhow::Result<Exit> {
+    let keys = match source {
+        KeySource::File(p) => Keys::load(p, false)?,
+        KeySource::Parts(p, a) => Keys::from_parts(p, a).map_err(|e| {
+            UsageError::new(
+                e.to_string(),
+                Some("--private-key and --auth take base64url".to_owned()),
+            )
+        })?,
+    };
+    let names: Vec<String> = if inputs.is_empty() {
+        vec!["-".to_owned()]
+    } else {
+        inputs.to_vec()
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let outcomes = tokio::task::block_in_place(|| {
+        let mut items = Vec::new();
+        for name in &names {
+            let label = if name == "-" { "stdin" } else { name.as_str() };
+            match read_input(name) {
+                Ok(data) => items.extend(
+                    capture::split(label, &data)
+                        .into_iter()
+                        .map(|r| r.map_err(|(l, e)| Outcome::failed(l, e))),
+                ),
+                Err(e) => items.push(Err(Outcome::failed(label, format!("cannot read: {e}")))),
+            }
+        }
+        decode_all(&keys, items, now)
+    });
+    let mut failed = false;
+    for o in &outcomes {
+        failed |= matches!(o, Outcome::Failed(_));
+        printer.show(o)?;
+    }
+    Ok(if failed { Exit::Failure } else { Exit::Success })
+}

@@ -1,0 +1,354 @@
+//! `decode` and `keys` through the binary: the RFC vectors, every input
+//! form, failures that keep the rest decoding, and key file permissions.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use imapwebpush::push::b64;
+use imapwebpush::push::ece::{self, EncryptOptions};
+use imapwebpush::push::vapid::VapidSigner;
+use serde_json::Value;
+
+use crate::support::Bin;
+
+const UA_PRIVATE: &str = "q1dXpw3UpT5VOmu_cf_v6ih07Aems3njxI-JWgLcM94";
+const UA_PUBLIC: &str =
+    "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
+const AUTH: &str = "BTBZMqHH6r4Tts7J_aSIgg";
+const RFC8291_BODY: &str = "DGv6ra1nlYgDCS1FRnbzlwAAEABBBP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3jl7A_yl95bQpu6cVPTpK4Mqgkf1CXztLVBSt2Ks3oZwbuwXPXLWyouBWLVWGNWQexSgSxsj_Qulcy4a-fN";
+
+/// Runs the binary with `stdin` fed in.
+fn run_stdin(b: &Bin, args: &[&str], stdin: &[u8]) -> crate::support::Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_imapwebpush"))
+        .env_clear()
+        .env("HOME", b.home.path())
+        .env("XDG_DATA_HOME", b.home.path().join("data"))
+        .env("NO_COLOR", "1")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    crate::support::Run(child.wait_with_output().unwrap())
+}
+
+fn json_lines(r: &crate::support::Run) -> Vec<Value> {
+    r.stdout()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+fn ua_public() -> Vec<u8> {
+    b64::decode(UA_PUBLIC).unwrap()
+}
+
+fn auth() -> [u8; 16] {
+    b64::decode(AUTH).unwrap().try_into().unwrap()
+}
+
+#[test]
+fn rfc8291_vector_from_stdin() {
+    let b = Bin::new();
+    let out = run_stdin(
+        &b,
+        &[
+            "decode",
+            "--private-key",
+            UA_PRIVATE,
+            "--auth",
+            AUTH,
+            "--json",
+        ],
+        format!("{RFC8291_BODY}\n").as_bytes(),
+    );
+    out.expect_code(0);
+    let v = &json_lines(&out)[0];
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["encoding"], "aes128gcm");
+    assert_eq!(v["record_size"], 4096);
+    assert_eq!(v["plaintext"], "When I grow up, I want to be a watermelon");
+    // Not IMAP: the reader says so.
+    let warnings = v["warnings"].as_array().unwrap();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.as_str().unwrap().contains("unparsed response")),
+        "{v}"
+    );
+}
+
+#[test]
+fn every_payload_is_decoded_and_failures_make_exit_1() {
+    let b = Bin::new();
+    let push = b"* SELECT INBOX\r\n* 3 UIDFETCH (UID 3)\r\n";
+    let good = ece::encrypt(&ua_public(), &auth(), push, &EncryptOptions::default()).unwrap();
+    let other_auth =
+        ece::encrypt(&ua_public(), &[9; 16], push, &EncryptOptions::default()).unwrap();
+    let mut flipped = good.clone();
+    flipped[100] ^= 0x40;
+    let input = format!(
+        "{}\nnot base64!\n{}\n{}\n{}\n",
+        b64::encode(&good),
+        b64::encode(&other_auth),
+        b64::encode(&flipped),
+        RFC8291_BODY
+    );
+    let path = b.path("pushes.txt");
+    std::fs::write(&path, input).unwrap();
+    let out = b.run(&[
+        "decode",
+        "--private-key",
+        UA_PRIVATE,
+        "--auth",
+        AUTH,
+        "--json",
+        path.to_str().unwrap(),
+    ]);
+    out.expect_code(1);
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 5);
+    assert_eq!(lines[0]["ok"], true);
+    assert_eq!(
+        lines[0]["responses"][1],
+        serde_json::json!({"type": "UIDFETCH", "uid": 3, "items": {"UID": 3}})
+    );
+    assert_eq!(lines[0]["warnings"], serde_json::json!([]));
+    let label = |i: usize| format!("{}:{}", path.display(), i);
+    assert_eq!(
+        lines[1],
+        serde_json::json!({"ok": false, "input": label(2), "error": "line is not base64 or base64url"})
+    );
+    assert!(
+        lines[2]["error"]
+            .as_str()
+            .unwrap()
+            .contains("decryption failed"),
+        "{}",
+        lines[2]
+    );
+    assert!(
+        lines[3]["error"]
+            .as_str()
+            .unwrap()
+            .contains("decryption failed"),
+        "{}",
+        lines[3]
+    );
+    assert_eq!(
+        lines[4]["plaintext"],
+        "When I grow up, I want to be a watermelon"
+    );
+}
+
+#[test]
+fn http_dump_headers_and_vapid_are_checked() {
+    let b = Bin::new();
+    let push = b"* SELECT INBOX\r\n* 3 UIDFETCH (UID 3)\r\n";
+    let body = ece::encrypt(&ua_public(), &auth(), push, &EncryptOptions::default()).unwrap();
+    let signer = VapidSigner::generate().unwrap();
+    let exp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 3600;
+    let jwt = signer
+        .sign(
+            "https://push.example.net",
+            exp,
+            Some("mailto:ops@example.net"),
+        )
+        .unwrap();
+    let mut dump = format!(
+        "POST /push/abc HTTP/1.1\r\nHost: push.example.net\r\nContent-Encoding: aes128gcm\r\nTTL: 60\r\nUrgency: normal\r\nAuthorization: {}\r\nContent-Length: {}\r\n\r\n",
+        signer.authorization(&jwt),
+        body.len()
+    )
+    .into_bytes();
+    dump.extend_from_slice(&body);
+    let path = b.path("dump.http");
+    std::fs::write(&path, &dump).unwrap();
+    let out = b.run(&[
+        "decode",
+        "--json",
+        "--private-key",
+        UA_PRIVATE,
+        "--auth",
+        AUTH,
+        path.to_str().unwrap(),
+    ]);
+    out.expect_code(0);
+    let v = &json_lines(&out)[0];
+    assert_eq!(v["vapid"]["valid"], true, "{v}");
+    assert_eq!(v["vapid"]["sub"], "mailto:ops@example.net");
+    assert_eq!(v["headers"]["ttl"], 60);
+    let warnings: Vec<&str> = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w.as_str().unwrap())
+        .collect();
+    assert!(
+        warnings.iter().any(|w| w.contains("TTL is 60")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("Urgency is normal, §7.2 says high")),
+        "{warnings:?}"
+    );
+
+    // Human output says the same.
+    let human = b.run(&[
+        "decode",
+        "--private-key",
+        UA_PRIVATE,
+        "--auth",
+        AUTH,
+        path.to_str().unwrap(),
+    ]);
+    human.expect_code(0);
+    assert!(
+        human.stdout().contains("vapid: valid"),
+        "{}",
+        human.stdout()
+    );
+    assert!(
+        human.stdout().contains("* 3 UIDFETCH (UID 3)"),
+        "{}",
+        human.stdout()
+    );
+}
+
+#[test]
+fn legacy_aesgcm_dump_and_raw_binary() {
+    let b = Bin::new();
+    let push = b"* SYNC\r\n";
+    let (body, params) =
+        ece::encrypt_aesgcm(&ua_public(), &auth(), push, &EncryptOptions::default()).unwrap();
+    let mut dump = format!(
+        "POST /p HTTP/1.1\nContent-Encoding: aesgcm\nEncryption: salt={}\nCrypto-Key: dh={}\nTTL: 604800\nUrgency: low\n\n",
+        b64::encode(&params.salt),
+        b64::encode(&params.dh)
+    )
+    .into_bytes();
+    dump.extend_from_slice(&body);
+    let legacy = b.path("legacy.http");
+    std::fs::write(&legacy, &dump).unwrap();
+    let raw = b.path("raw.bin");
+    std::fs::write(
+        &raw,
+        ece::encrypt(
+            &ua_public(),
+            &auth(),
+            push,
+            &EncryptOptions {
+                rs: Some(25),
+                ..Default::default()
+            },
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let out = b.run(&[
+        "decode",
+        "--json",
+        "--private-key",
+        UA_PRIVATE,
+        "--auth",
+        AUTH,
+        legacy.to_str().unwrap(),
+        raw.to_str().unwrap(),
+    ]);
+    out.expect_code(0);
+    let lines = json_lines(&out);
+    assert_eq!(lines[0]["encoding"], "aesgcm");
+    assert_eq!(lines[0]["plaintext"], "* SYNC\r\n");
+    assert_eq!(lines[0]["vapid"]["findings"][0]["finding"], "missing");
+    assert_eq!(lines[1]["encoding"], "aes128gcm");
+    assert_eq!(lines[1]["record_size"], 25);
+    assert_eq!(lines[1]["responses"][0]["type"], "SYNC");
+}
+
+#[test]
+fn keys_generate_show_and_permissions() {
+    let b = Bin::new();
+    let out = b.run(&["keys", "generate", "--json"]);
+    out.expect_code(0);
+    let path = b.home.path().join("data/imapwebpush/keys.json");
+    assert_eq!(out.json()["path"], path.display().to_string());
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+
+    let again = b.run(&["keys", "generate"]);
+    again.expect_code(2);
+    assert!(
+        again.stderr().contains("already exists") && again.stderr().contains("--force"),
+        "{}",
+        again.stderr()
+    );
+
+    let show = b.run(&[
+        "keys",
+        "show",
+        "--json",
+        "--endpoint",
+        "https://push.example.net/x",
+    ]);
+    let v = show.expect_code(0).json();
+    assert_eq!(v["endpoint"], "https://push.example.net/x");
+    assert_eq!(v["keys"]["p256dh"], out.json()["p256dh"]);
+    assert_eq!(v["keys"]["auth"].as_str().unwrap().len(), 22);
+
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let loose = b.run(&["keys", "show"]);
+    loose.expect_code(2);
+    assert!(
+        loose.stderr().contains("readable by other users") && loose.stderr().contains("chmod 600"),
+        "{}",
+        loose.stderr()
+    );
+    b.run(&["keys", "show", "--force", "--qr"]).expect_code(0);
+
+    // --force on generate replaces it and tightens the mode back.
+    b.run(&["keys", "generate", "--force"]).expect_code(0);
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+
+    // decode uses the default keys file.
+    let data = std::fs::read_to_string(&path).unwrap();
+    let file: Value = serde_json::from_str(&data).unwrap();
+    let public = b64::decode(file["p256dh"].as_str().unwrap()).unwrap();
+    let a: [u8; 16] = b64::decode(file["auth"].as_str().unwrap())
+        .unwrap()
+        .try_into()
+        .unwrap();
+    let body = ece::encrypt(&public, &a, b"* SYNC\r\n", &EncryptOptions::default()).unwrap();
+    let out = run_stdin(&b, &["decode", "--json"], &body);
+    out.expect_code(0);
+    assert_eq!(json_lines(&out)[0]["plaintext"], "* SYNC\r\n");
+}
+
+#[test]
+fn missing_keys_and_bad_flags_are_exit_2() {
+    let b = Bin::new();
+    let out = run_stdin(&b, &["decode"], b"AAAA\n");
+    out.expect_code(2);
+    assert!(out.stderr().contains("keys generate"), "{}", out.stderr());
+    let out = run_stdin(
+        &b,
+        &["decode", "--private-key", "!!", "--auth", AUTH],
+        b"AAAA\n",
+    );
+    out.expect_code(2);
+    let out = b.run(&["decode", "--private-key", UA_PRIVATE]);
+    out.expect_code(2);
+}
