@@ -54,6 +54,21 @@ impl Printer {
         out.flush()
     }
 
+    /// Appends what [`Printer::show`] would print to `out`.
+    pub fn render_into<T: fmt::Display + Serialize>(&self, v: &T, out: &mut Vec<u8>) {
+        if self.json {
+            let start = out.len();
+            if let Err(e) = serde_json::to_writer(&mut *out, v) {
+                out.truncate(start);
+                out.extend_from_slice(format!("{{\"error\":{:?}}}", e.to_string()).as_bytes());
+            }
+            out.push(b'\n');
+        } else {
+            use std::io::Write as _;
+            let _ = write!(out, "{v}");
+        }
+    }
+
     /// Human text only (skipped under `--json`).
     pub fn text(&self, s: &str) -> io::Result<()> {
         if self.json {

@@ -352,3 +352,50 @@ fn missing_keys_and_bad_flags_are_exit_2() {
     let out = b.run(&["decode", "--private-key", UA_PRIVATE]);
     out.expect_code(2);
 }
+
+/// Payloads are decoded in blocks on several threads; the output must keep
+/// input order across block boundaries, with failures in their place.
+#[test]
+fn many_payloads_keep_their_order() {
+    let b = Bin::new();
+    let mut input = String::new();
+    for i in 0..150 {
+        if i % 37 == 5 {
+            input.push_str("@@@\n");
+            continue;
+        }
+        let push = format!("* SELECT INBOX\r\n* {i} UIDFETCH (UID {i})\r\n");
+        input.push_str(&b64::encode(
+            &ece::encrypt(
+                &ua_public(),
+                &auth(),
+                push.as_bytes(),
+                &EncryptOptions::default(),
+            )
+            .unwrap(),
+        ));
+        input.push('\n');
+    }
+    let path = b.path("many.txt");
+    std::fs::write(&path, input).unwrap();
+    let out = b.run(&[
+        "decode",
+        "--json",
+        "--private-key",
+        UA_PRIVATE,
+        "--auth",
+        AUTH,
+        path.to_str().unwrap(),
+    ]);
+    out.expect_code(1);
+    let lines = json_lines(&out);
+    assert_eq!(lines.len(), 150);
+    for (i, v) in lines.iter().enumerate() {
+        assert_eq!(v["input"], format!("{}:{}", path.display(), i + 1));
+        if i % 37 == 5 {
+            assert_eq!(v["ok"], false);
+        } else {
+            assert_eq!(v["responses"][1]["uid"], i, "{v}");
+        }
+    }
+}

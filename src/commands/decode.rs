@@ -3,7 +3,7 @@
 //! output keeps input order.
 
 use std::fmt;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::PathBuf;
 
 use colored::Colorize;
@@ -232,31 +232,80 @@ pub fn decode_one(keys: &Keys, c: &Capture, now: u64) -> Outcome {
     }))
 }
 
-/// Decodes every item on all cores, keeping the order.
-pub fn decode_all(keys: &Keys, items: Vec<Result<Capture, Outcome>>, now: u64) -> Vec<Outcome> {
+/// One item of work: a payload found in an input, or a failure already.
+pub type Item<'a> = Result<capture::Found<'a>, Outcome>;
+
+/// Payloads a worker takes at a time: large enough that handing out work
+/// and sending results costs little, small enough to balance the cores.
+const BLOCK: usize = 32;
+
+/// Decodes every item on all cores, renders each with `render`, and hands
+/// the texts to `emit` in input order as blocks complete (memory stays
+/// bounded by the blocks in flight, not by the input). Base64 decoding,
+/// decryption and rendering run on the workers; `emit` on the caller's
+/// thread. Returns whether any item failed.
+pub fn decode_all(
+    keys: &Keys,
+    items: &[Item<'_>],
+    now: u64,
+    render: &(dyn Fn(&Outcome, &mut Vec<u8>) + Sync),
+    emit: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+) -> std::io::Result<bool> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let blocks = items.len().div_ceil(BLOCK);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(items.len())
+        .min(blocks)
         .max(1);
-    let chunk = items.len().div_ceil(threads).max(1);
-    let mut slots: Vec<Option<Outcome>> = (0..items.len()).map(|_| None).collect();
-    let mut items: Vec<Option<Result<Capture, Outcome>>> = items.into_iter().map(Some).collect();
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, bool, Vec<u8>)>();
     std::thread::scope(|s| {
-        for (outs, ins) in slots.chunks_mut(chunk).zip(items.chunks_mut(chunk)) {
-            s.spawn(move || {
-                for (o, i) in outs.iter_mut().zip(ins) {
-                    *o = Some(match i.take().expect("each item once") {
-                        Ok(c) => decode_one(keys, &c, now),
-                        Err(failed) => failed,
-                    });
+        for _ in 0..threads {
+            let tx = tx.clone();
+            let next = &next;
+            s.spawn(move || loop {
+                let b = next.fetch_add(1, Ordering::Relaxed);
+                let Some(block) = items.chunks(BLOCK).nth(b) else {
+                    break;
+                };
+                let mut text = Vec::with_capacity(block.len() * 8192);
+                let mut failed = false;
+                for item in block {
+                    let outcome;
+                    let o = match item {
+                        Ok(found) => {
+                            outcome = match found.resolve() {
+                                Ok(c) => decode_one(keys, &c, now),
+                                Err((label, e)) => Outcome::failed(label, e),
+                            };
+                            &outcome
+                        }
+                        Err(o) => o,
+                    };
+                    failed |= matches!(o, Outcome::Failed(_));
+                    render(o, &mut text);
+                }
+                if tx.send((b, failed, text)).is_err() {
+                    break;
                 }
             });
         }
-    });
-    slots
-        .into_iter()
-        .map(|o| o.expect("every slot filled"))
-        .collect()
+        drop(tx);
+        // Blocks arrive in any order and leave in input order.
+        let mut pending = std::collections::BTreeMap::new();
+        let mut written = 0;
+        let mut failed = false;
+        for (b, f, text) in rx {
+            failed |= f;
+            pending.insert(b, text);
+            while let Some(t) = pending.remove(&written) {
+                emit(&t)?;
+                written += 1;
+            }
+        }
+        Ok(failed)
+    })
 }
 
 pub async fn run(
@@ -281,25 +330,28 @@ pub async fn run(
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    let outcomes = tokio::task::block_in_place(|| {
-        let mut items = Vec::new();
+    let render = |o: &Outcome, out: &mut Vec<u8>| printer.render_into(o, out);
+    let failed = tokio::task::block_in_place(|| -> std::io::Result<bool> {
+        let mut inputs = Vec::new();
         for name in &names {
             let label = if name == "-" { "stdin" } else { name.as_str() };
-            match read_input(name) {
+            inputs.push((label, read_input(name)));
+        }
+        let mut items: Vec<Item<'_>> = Vec::new();
+        for (label, data) in &inputs {
+            match data {
                 Ok(data) => items.extend(
-                    capture::split(label, &data)
+                    capture::find(label, data)
                         .into_iter()
                         .map(|r| r.map_err(|(l, e)| Outcome::failed(l, e))),
                 ),
-                Err(e) => items.push(Err(Outcome::failed(label, format!("cannot read: {e}")))),
+                Err(e) => items.push(Err(Outcome::failed(*label, format!("cannot read: {e}")))),
             }
         }
-        decode_all(&keys, items, now)
-    });
-    let mut failed = false;
-    for o in &outcomes {
-        failed |= matches!(o, Outcome::Failed(_));
-        printer.show(o)?;
-    }
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        let failed = decode_all(&keys, &items, now, &render, &mut |t| out.write_all(t))?;
+        out.flush()?;
+        Ok(failed)
+    })?;
     Ok(if failed { Exit::Failure } else { Exit::Success })
 }

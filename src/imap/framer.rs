@@ -116,7 +116,16 @@ impl Framer {
 }
 
 fn find_crlf(b: &[u8]) -> Option<usize> {
-    b.windows(2).position(|w| w == b"\r\n")
+    // Look for LF (a single-byte search) and check the CR before it.
+    let mut from = 0;
+    while let Some(i) = b[from..].iter().position(|&c| c == b'\n') {
+        let at = from + i;
+        if at > 0 && b[at - 1] == b'\r' {
+            return Some(at - 1);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 #[cfg(test)]

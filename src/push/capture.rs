@@ -68,14 +68,52 @@ fn looks_like_http(data: &[u8]) -> bool {
     )
 }
 
+/// A payload found but not yet decoded from base64: [`Found::resolve`]
+/// does that, so that callers can spread the work over threads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found<'a> {
+    Ready(Capture),
+    Base64 {
+        label: String,
+        text: std::borrow::Cow<'a, str>,
+    },
+}
+
+impl Found<'_> {
+    /// The payload, base64 decoded where needed.
+    pub fn resolve(&self) -> Result<std::borrow::Cow<'_, Capture>, (String, CaptureError)> {
+        match self {
+            Self::Ready(c) => Ok(std::borrow::Cow::Borrowed(c)),
+            Self::Base64 { label, text } => match super::b64::decode(text) {
+                Ok(body) => Ok(std::borrow::Cow::Owned(Capture {
+                    label: label.clone(),
+                    body,
+                    head: None,
+                })),
+                Err(_) => Err((label.clone(), CaptureError::NotBase64)),
+            },
+        }
+    }
+}
+
 /// Finds the payloads in one input.
 pub fn split(name: &str, data: &[u8]) -> Vec<Result<Capture, (String, CaptureError)>> {
+    find(name, data)
+        .into_iter()
+        .map(|f| f.and_then(|f| f.resolve().map(std::borrow::Cow::into_owned)))
+        .collect()
+}
+
+/// Like [`split`], leaving base64 undecoded.
+pub fn find<'a>(name: &str, data: &'a [u8]) -> Vec<Result<Found<'a>, (String, CaptureError)>> {
     if looks_like_http(data) {
         return vec![parse_http(data)
-            .map(|(head, body)| Capture {
-                label: name.to_owned(),
-                body,
-                head: Some(head),
+            .map(|(head, body)| {
+                Found::Ready(Capture {
+                    label: name.to_owned(),
+                    body,
+                    head: Some(head),
+                })
             })
             .map_err(|e| (name.to_owned(), e))];
     }
@@ -96,37 +134,30 @@ pub fn split(name: &str, data: &[u8]) -> Vec<Result<Capture, (String, CaptureErr
         };
         if wrapped {
             let joined: String = lines.iter().map(|(_, l)| *l).collect();
-            return vec![super::b64::decode(&joined)
-                .map(|body| Capture {
-                    label: name.to_owned(),
-                    body,
-                    head: None,
-                })
-                .map_err(|_| (name.to_owned(), CaptureError::NotBase64))];
+            return vec![Ok(Found::Base64 {
+                label: name.to_owned(),
+                text: joined.into(),
+            })];
         }
         return lines
             .into_iter()
             .map(|(n, l)| {
-                let label = format!("{name}:{n}");
-                super::b64::decode(l)
-                    .map(|body| Capture {
-                        label: label.clone(),
-                        body,
-                        head: None,
-                    })
-                    .map_err(|_| (label, CaptureError::NotBase64))
+                Ok(Found::Base64 {
+                    label: format!("{name}:{n}"),
+                    text: l.into(),
+                })
             })
             .collect();
     }
-    vec![Ok(Capture {
+    vec![Ok(Found::Ready(Capture {
         label: name.to_owned(),
         body: data.to_vec(),
         head: None,
-    })]
+    }))]
 }
 
 fn parse_http(data: &[u8]) -> Result<(HttpHead, Vec<u8>), CaptureError> {
-    let (head_end, sep) = match (find(data, b"\r\n\r\n"), find(data, b"\n\n")) {
+    let (head_end, sep) = match (find_bytes(data, b"\r\n\r\n"), find_bytes(data, b"\n\n")) {
         (Some(a), Some(b)) if b < a => (b, 2),
         (Some(a), _) => (a, 4),
         (None, Some(b)) => (b, 2),
@@ -166,7 +197,7 @@ fn parse_http(data: &[u8]) -> Result<(HttpHead, Vec<u8>), CaptureError> {
     Ok((head, body))
 }
 
-fn find(h: &[u8], n: &[u8]) -> Option<usize> {
+fn find_bytes(h: &[u8], n: &[u8]) -> Option<usize> {
     h.windows(n.len()).position(|w| w == n)
 }
 

@@ -301,7 +301,11 @@ fn raw(frame: &str, why: impl Into<String>) -> PushResponse {
 
 fn parse_one(frame: &[u8]) -> PushResponse {
     let body = frame.strip_suffix(b"\r\n").unwrap_or(frame);
-    let text = String::from_utf8_lossy(body);
+    // Valid UTF-8 is the rule; the lossy walk only for the exception.
+    let text = match std::str::from_utf8(body) {
+        Ok(t) => std::borrow::Cow::Borrowed(t),
+        Err(_) => String::from_utf8_lossy(body),
+    };
     let Some(payload) = text.strip_prefix("* ") else {
         return raw(&text, "a push carries untagged responses (\"* …\")");
     };
@@ -489,14 +493,17 @@ impl<'a> Scan<'a> {
     fn quoted(&mut self) -> Result<(), &'static str> {
         self.i += 1;
         loop {
-            match self.peek().ok_or("unterminated quoted string")? {
-                b'\\' => self.i += 2,
-                b'"' => {
-                    self.i += 1;
-                    return Ok(());
-                }
-                _ => self.i += 1,
+            let rest = self.b.get(self.i..).unwrap_or_default();
+            let at = rest
+                .iter()
+                .position(|&c| c == b'"' || c == b'\\')
+                .ok_or("unterminated quoted string")?;
+            self.i += at;
+            if self.b[self.i] == b'"' {
+                self.i += 1;
+                return Ok(());
             }
+            self.i += 2;
         }
     }
 }
@@ -511,7 +518,19 @@ fn unquote(v: &[u8]) -> Option<String> {
         return None;
     }
     match t.strip_prefix('"').and_then(|x| x.strip_suffix('"')) {
-        Some(inner) => Some(inner.replace("\\\"", "\"").replace("\\\\", "\\")),
+        Some(inner) if !inner.contains('\\') => Some(inner.to_owned()),
+        Some(inner) => {
+            let mut out = String::with_capacity(inner.len());
+            let mut chars = inner.chars();
+            while let Some(c) = chars.next() {
+                out.push(if c == '\\' {
+                    chars.next().unwrap_or('\\')
+                } else {
+                    c
+                });
+            }
+            Some(out)
+        }
         None => Some(t.to_owned()),
     }
 }
