@@ -93,11 +93,24 @@ impl fmt::Display for Outcome {
                 )?;
                 writeln!(f, "{}", "plaintext:".bold())?;
                 for line in d.content.plaintext.split_inclusive("\r\n") {
-                    writeln!(f, "  {}", line.trim_end_matches("\r\n").escape_debug())?;
+                    // Control characters only are escaped, so that the
+                    // text reads as the server wrote it.
+                    let shown: String = line
+                        .trim_end_matches("\r\n")
+                        .chars()
+                        .map(|c| {
+                            if c.is_control() {
+                                c.escape_default().to_string()
+                            } else {
+                                c.to_string()
+                            }
+                        })
+                        .collect();
+                    writeln!(f, "  {shown}")?;
                 }
                 writeln!(f, "{}", "responses:".bold())?;
                 for r in &d.content.responses {
-                    writeln!(f, "  {}", serde_json::to_string(r).unwrap_or_default())?;
+                    writeln!(f, "  {r}")?;
                 }
                 if let Some(h) = &d.headers {
                     writeln!(

@@ -111,6 +111,66 @@ impl PushResponse {
     }
 }
 
+impl fmt::Display for PushResponse {
+    /// One line for people: the envelope's subject and sender for a new
+    /// message, the fields otherwise.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let items = |f: &mut fmt::Formatter<'_>, items: &Map<String, Value>| {
+            for (k, v) in items {
+                match (k.as_str(), v) {
+                    ("ENVELOPE", e) => {
+                        let from = &e["from"][0];
+                        write!(f, " subject {}", e["subject"])?;
+                        match (from["name"].as_str(), from["address"].as_str()) {
+                            (Some(n), Some(a)) => write!(f, " from {n} <{a}>")?,
+                            (None, Some(a)) => write!(f, " from {a}")?,
+                            _ => {}
+                        }
+                    }
+                    (k, Value::String(s)) if s.len() > 60 => write!(f, " {k} ({} bytes)", s.len())?,
+                    (k, v) => write!(f, " {k} {v}")?,
+                }
+            }
+            Ok(())
+        };
+        match self {
+            Self::Select { mailbox } => write!(f, "SELECT {mailbox:?}"),
+            Self::UidFetch { uid, items: i } => {
+                write!(f, "UIDFETCH uid {uid}:")?;
+                items(f, i)
+            }
+            Self::Fetch { seq, items: i } => {
+                write!(f, "FETCH #{seq}:")?;
+                items(f, i)
+            }
+            Self::Vanished { earlier, uids } => {
+                write!(
+                    f,
+                    "VANISHED uids {uids}{}",
+                    if *earlier { " (EARLIER)" } else { "" }
+                )
+            }
+            Self::Exists { count } => write!(f, "EXISTS {count}"),
+            Self::Expunge { seq } => write!(f, "EXPUNGE #{seq}"),
+            Self::Flags { flags } => write!(f, "FLAGS {}", flags.join(" ")),
+            Self::Sync { word: Some(w) } => write!(f, "SYNC {w}"),
+            Self::Sync { word: None } => f.write_str("SYNC"),
+            Self::AckWebPush { token } => write!(f, "ACKWEBPUSH token {token}"),
+            Self::Vapid { key } => write!(f, "VAPID key {key}"),
+            Self::WebPush {
+                id,
+                endpoint,
+                silenced,
+            } => write!(
+                f,
+                "WEBPUSH {id} {endpoint} {}",
+                silenced.map_or("NIL".to_owned(), |s| s.to_string())
+            ),
+            Self::Raw { line, why } => write!(f, "not understood ({why}): {line:.80}"),
+        }
+    }
+}
+
 /// The §7.2 headers of a push, when known.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct PushHeaders {
