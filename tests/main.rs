@@ -7,4 +7,5 @@ mod cli;
 mod crosscheck;
 mod decode;
 mod draft_examples;
+mod robustness;
 mod tls;

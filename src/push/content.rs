@@ -410,8 +410,10 @@ fn parse_one(frame: &[u8]) -> PushResponse {
         "EXISTS" if items.is_empty() => PushResponse::Exists { count: n },
         "EXPUNGE" if items.is_empty() => PushResponse::Expunge { seq: n },
         "UIDFETCH" | "FETCH" => {
-            // Offsets into the frame (bytes), as literals may not be UTF-8.
-            let start = body.len() - items.len();
+            // An offset into the bytes: literals may not be UTF-8, and in
+            // the lossy text a replacement character is longer than the
+            // byte it replaces. "* ", the number and the keyword are ASCII.
+            let start = (2 + first.len() + 1 + kind.len() + 1).min(body.len());
             match fetch_items(&body[start..]) {
                 Ok(items) if kind.eq_ignore_ascii_case("UIDFETCH") => {
                     PushResponse::UidFetch { uid: n, items }

@@ -483,3 +483,25 @@ mod content {
         }
     }
 }
+
+/// Regression: a FETCH line with an invalid UTF-8 byte made the item-list
+/// offset underflow (it was computed on the lossy text, where U+FFFD takes
+/// three bytes for one). Found by tests/robustness.rs.
+#[test]
+fn fetch_with_invalid_utf8_does_not_panic() {
+    let c = crate::push::content::analyze(b"* 1 FETCH \xff\xff\xff\xff\xff\xff\xff\xff\r\n", None);
+    assert!(matches!(
+        c.responses[0],
+        crate::push::content::PushResponse::Raw { .. }
+    ));
+    let c =
+        crate::push::content::analyze(b"* 1 UIDFETCH (UID 1 BINARY[] {2}\r\n\xff\xfe)\r\n", None);
+    assert!(
+        matches!(
+            c.responses[0],
+            crate::push::content::PushResponse::UidFetch { .. }
+        ),
+        "{:?}",
+        c.responses
+    );
+}
