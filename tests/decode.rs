@@ -1,9 +1,6 @@
 //! `decode` and `keys` through the binary: the RFC vectors, every input
 //! form, failures that keep the rest decoding, and key file permissions.
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use imapwebpush::push::b64;
 use imapwebpush::push::ece::{self, EncryptOptions};
 use imapwebpush::push::vapid::VapidSigner;
@@ -16,23 +13,6 @@ const UA_PUBLIC: &str =
     "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
 const AUTH: &str = "BTBZMqHH6r4Tts7J_aSIgg";
 const RFC8291_BODY: &str = "DGv6ra1nlYgDCS1FRnbzlwAAEABBBP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInmYWAmS6TlzAC8wEqKK6PBru3jl7A_yl95bQpu6cVPTpK4Mqgkf1CXztLVBSt2Ks3oZwbuwXPXLWyouBWLVWGNWQexSgSxsj_Qulcy4a-fN";
-
-/// Runs the binary with `stdin` fed in.
-fn run_stdin(b: &Bin, args: &[&str], stdin: &[u8]) -> crate::support::Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_imapwebpush"))
-        .env_clear()
-        .env("HOME", b.home.path())
-        .env("XDG_DATA_HOME", b.home.path().join("data"))
-        .env("NO_COLOR", "1")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(stdin).unwrap();
-    crate::support::Run(child.wait_with_output().unwrap())
-}
 
 fn json_lines(r: &crate::support::Run) -> Vec<Value> {
     r.stdout()
@@ -52,8 +32,7 @@ fn auth() -> [u8; 16] {
 #[test]
 fn rfc8291_vector_from_stdin() {
     let b = Bin::new();
-    let out = run_stdin(
-        &b,
+    let out = b.run_stdin(
         &[
             "decode",
             "--private-key",
@@ -62,7 +41,7 @@ fn rfc8291_vector_from_stdin() {
             AUTH,
             "--json",
         ],
-        format!("{RFC8291_BODY}\n").as_bytes(),
+        Some(format!("{RFC8291_BODY}\n").as_bytes()),
     );
     out.expect_code(0);
     let v = &json_lines(&out)[0];
@@ -332,7 +311,7 @@ fn keys_generate_show_and_permissions() {
         .try_into()
         .unwrap();
     let body = ece::encrypt(&public, &a, b"* SYNC\r\n", &EncryptOptions::default()).unwrap();
-    let out = run_stdin(&b, &["decode", "--json"], &body);
+    let out = b.run_stdin(&["decode", "--json"], Some(&body));
     out.expect_code(0);
     assert_eq!(json_lines(&out)[0]["plaintext"], "* SYNC\r\n");
 }
@@ -340,13 +319,12 @@ fn keys_generate_show_and_permissions() {
 #[test]
 fn missing_keys_and_bad_flags_are_exit_2() {
     let b = Bin::new();
-    let out = run_stdin(&b, &["decode"], b"AAAA\n");
+    let out = b.run_stdin(&["decode"], Some(b"AAAA\n"));
     out.expect_code(2);
     assert!(out.stderr().contains("keys generate"), "{}", out.stderr());
-    let out = run_stdin(
-        &b,
+    let out = b.run_stdin(
         &["decode", "--private-key", "!!", "--auth", AUTH],
-        b"AAAA\n",
+        Some(b"AAAA\n"),
     );
     out.expect_code(2);
     let out = b.run(&["decode", "--private-key", UA_PRIVATE]);

@@ -7,8 +7,9 @@
 pub mod peer;
 pub mod pki;
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 /// One step of a transcript: what the client must send (text after the
 /// tag), or a line the server sends (its tag rewritten to the client's).
@@ -93,6 +94,11 @@ impl Bin {
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
+        self.run_stdin(args, None)
+    }
+
+    /// Runs with `stdin` fed in (or closed when `None`).
+    pub fn run_stdin(&self, args: &[&str], stdin: Option<&[u8]>) -> Run {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_imapwebpush"));
         cmd.env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -100,11 +106,21 @@ impl Bin {
             .env("XDG_DATA_HOME", self.home.path().join("data"))
             .env("NO_COLOR", "1")
             .args(args)
-            .stdin(std::process::Stdio::null());
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         for (k, v) in &self.envs {
             cmd.env(k, v);
         }
-        Run(cmd.output().expect("run the binary"))
+        let mut child = cmd.spawn().expect("run the binary");
+        if let (Some(data), Some(mut pipe)) = (stdin, child.stdin.take()) {
+            pipe.write_all(data).expect("write stdin");
+        }
+        Run(child.wait_with_output().expect("wait for the binary"))
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
