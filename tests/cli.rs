@@ -210,3 +210,42 @@ fn generated_files_are_current() {
         );
     }
 }
+
+/// A password that is not printable ASCII cannot be quoted: the client
+/// sends it as a literal, waiting for `+` unless the server has LITERAL+,
+/// and the trace still hides it.
+#[test]
+fn non_ascii_password_goes_as_a_literal() {
+    let password = "pässwörd\"ü";
+    for (caps, sync) in [
+        ("IMAP4rev1 WEBPUSH", true),
+        ("IMAP4rev1 LITERAL+ WEBPUSH", false),
+    ] {
+        let p = Peer::start(
+            PeerConfig {
+                caps: caps.to_owned(),
+                password: password.to_owned(),
+                ..PeerConfig::default()
+            },
+            lwebpush_script(),
+        );
+        let out = Bin::new()
+            .env("IMAPWEBPUSH_USER", USER)
+            .env("IMAPWEBPUSH_PASSWORD", password)
+            .run(&["-s", &p.addr(), "--tls", "none", "-v", "lwebpush"]);
+        out.expect_code(0);
+        let err = out.stderr();
+        let announce = format!("{{{}{}}}", password.len(), if sync { "" } else { "+" });
+        assert!(
+            err.contains(&format!("C: a1 LOGIN demo {announce}")),
+            "{caps}: {err}"
+        );
+        assert!(
+            err.contains("***") && !err.contains("pässw"),
+            "{caps}: {err}"
+        );
+        assert_eq!(err.contains("S: + go ahead"), sync, "{caps}: {err}");
+        let log = p.finish_played();
+        assert_eq!(log.literals, vec![password.as_bytes().to_vec()]);
+    }
+}

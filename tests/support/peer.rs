@@ -35,6 +35,8 @@ pub struct PeerConfig {
     pub inject_after_starttls: bool,
     /// Leave the capabilities out of the greeting.
     pub bare_greeting: bool,
+    /// The password LOGIN accepts when it comes as a literal.
+    pub password: String,
 }
 
 impl Default for PeerConfig {
@@ -45,6 +47,7 @@ impl Default for PeerConfig {
             connections: 1,
             inject_after_starttls: false,
             bare_greeting: false,
+            password: PASSWORD.to_owned(),
         }
     }
 }
@@ -58,6 +61,8 @@ pub struct PeerLog {
     pub unplayed: Vec<Step>,
     /// Departures from the script.
     pub errors: Vec<String>,
+    /// Literal data the client sent, in order.
+    pub literals: Vec<Vec<u8>>,
 }
 
 pub struct Peer {
@@ -97,6 +102,19 @@ impl Write for Conn {
 fn tls(config: &Arc<rustls::ServerConfig>, tcp: TcpStream) -> Conn {
     let conn = rustls::ServerConnection::new(config.clone()).unwrap();
     Conn::Tls(Box::new(rustls::StreamOwned::new(conn, tcp)))
+}
+
+/// `… {n}` or `… {n+}` at the end of a line: the text before it, n, and
+/// whether it is synchronizing.
+fn literal_at_end(line: &str) -> Option<(String, usize, bool)> {
+    let body = line.strip_suffix('}')?;
+    let open = body.rfind('{')?;
+    let inner = &body[open + 1..];
+    let (digits, sync) = match inner.strip_suffix('+') {
+        Some(d) => (d, false),
+        None => (inner, true),
+    };
+    Some((body[..open].to_owned(), digits.parse().ok()?, sync))
 }
 
 fn read_line(c: &mut Conn) -> Option<String> {
@@ -199,7 +217,25 @@ fn serve(
             .collect::<Vec<_>>()
             .join(" ")
     );
-    while let Some(line) = read_line(&mut c) {
+    while let Some(mut line) = read_line(&mut c) {
+        // Literals: `{n}` waits for our `+`, `{n+}` (LITERAL+) does not.
+        while let Some((head, size, sync)) = literal_at_end(&line) {
+            if sync {
+                send(&mut c, "+ go ahead");
+            }
+            let mut data = vec![0u8; size];
+            if c.read_exact(&mut data).is_err() {
+                return;
+            }
+            let Some(rest) = read_line(&mut c) else {
+                return;
+            };
+            log.literals.push(data.clone());
+            line = format!(
+                "{head}{{literal {size}}}{}{rest}",
+                String::from_utf8_lossy(&data)
+            );
+        }
         log.received.push(line.clone());
         let (tag, rest) = line.split_once(' ').unwrap_or((&line, ""));
         let (verb, args) = rest.split_once(' ').unwrap_or((rest, ""));
@@ -224,11 +260,16 @@ fn serve(
                 caps = config.caps.clone();
             }
             "LOGIN" => {
-                let want = format!(
+                let quoted = format!(
                     "{USER} \"{}\"",
-                    PASSWORD.replace('\\', "\\\\").replace('"', "\\\"")
+                    config.password.replace('\\', "\\\\").replace('"', "\\\"")
                 );
-                if args == want {
+                let literal = format!(
+                    "{USER} {{literal {}}}{}",
+                    config.password.len(),
+                    config.password
+                );
+                if args == quoted || args == literal {
                     send(
                         &mut c,
                         &format!("{tag} OK [CAPABILITY {after_login}] LOGIN completed"),
