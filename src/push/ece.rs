@@ -396,7 +396,9 @@ pub fn encrypt(
     plaintext: &[u8],
     opts: &EncryptOptions,
 ) -> Result<Vec<u8>, EceError> {
-    if ua_public.len() != POINT || p256::PublicKey::from_sec1_bytes(ua_public).is_err() {
+    // RFC 8291 needs the 65-byte uncompressed form (it goes into key_info);
+    // whether it is on the curve, the ECDH below checks.
+    if ua_public.len() != POINT {
         return Err(EceError::BadReceiverKey);
     }
     let sender = sender_key(opts)?;
@@ -555,7 +557,9 @@ pub fn encrypt_aesgcm(
             "aesgcm is encrypted as one record of rs bytes",
         ));
     }
-    if ua_public.len() != POINT || p256::PublicKey::from_sec1_bytes(ua_public).is_err() {
+    // RFC 8291 needs the 65-byte uncompressed form (it goes into key_info);
+    // whether it is on the curve, the ECDH below checks.
+    if ua_public.len() != POINT {
         return Err(EceError::BadReceiverKey);
     }
     let sender = sender_key(opts)?;

@@ -505,3 +505,29 @@ fn fetch_with_invalid_utf8_does_not_panic() {
         c.responses
     );
 }
+
+/// Encrypting to a key that is not an uncompressed P-256 point fails with
+/// BadReceiverKey, in both formats: wrong length, compressed, off the
+/// curve, all zeros.
+#[test]
+fn bad_receiver_keys_are_refused() {
+    let good = b64::decode(UA_PUBLIC).unwrap();
+    let mut off_curve = good.clone();
+    off_curve[30] ^= 0x55;
+    let mut compressed = vec![0x02 | (good[64] & 1)];
+    compressed.extend_from_slice(&good[1..33]);
+    let zeros = [0u8; 65];
+    for key in [&good[..64], &compressed[..], &off_curve[..], &zeros[..]] {
+        let opts = EncryptOptions::default();
+        assert_eq!(
+            ece::encrypt(key, &[0; 16], b"x", &opts),
+            Err(EceError::BadReceiverKey),
+            "{key:?}"
+        );
+        assert_eq!(
+            ece::encrypt_aesgcm(key, &[0; 16], b"x", &opts).map(|_| ()),
+            Err(EceError::BadReceiverKey),
+            "{key:?}"
+        );
+    }
+}
