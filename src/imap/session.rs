@@ -304,15 +304,8 @@ impl Session {
         let line = format!("{tag} {command}");
         self.write_line(line.as_bytes(), &line).await?;
         let mut untagged = Vec::new();
-        loop {
-            let frame = self.read_frame().await?;
-            match &frame.response {
-                Response::Continue(_) => break,
-                Response::Tagged { tag: t, .. } if *t == tag => {
-                    return Ok(Self::reply(tag, line, untagged, frame));
-                }
-                _ => untagged.push(frame),
-            }
+        if let Some(refused) = self.await_continuation(&tag, &mut untagged).await? {
+            return Ok(Self::reply(tag, line, untagged, refused));
         }
         self.write_line(response.expose().as_bytes(), "***").await?;
         self.finish(tag, line, untagged).await
@@ -381,15 +374,8 @@ impl Session {
             line.clear();
             traced.clear();
             if !non_sync {
-                loop {
-                    let frame = self.read_frame().await?;
-                    match &frame.response {
-                        Response::Continue(_) => break,
-                        Response::Tagged { tag: t, .. } if *t == tag => {
-                            return Ok(Self::reply(tag, command, untagged, frame));
-                        }
-                        _ => untagged.push(frame),
-                    }
+                if let Some(refused) = self.await_continuation(&tag, &mut untagged).await? {
+                    return Ok(Self::reply(tag, command, untagged, refused));
                 }
             }
             self.write_raw(literal).await?;
@@ -403,6 +389,24 @@ impl Session {
         }
         self.write_line(&line, &traced).await?;
         self.finish(tag, command, untagged).await
+    }
+
+    /// Waits for the server's `+`, collecting untagged responses on the way.
+    /// Returns the tagged response instead if the server refuses the
+    /// command before asking for more.
+    async fn await_continuation(
+        &mut self,
+        tag: &str,
+        untagged: &mut Vec<Frame>,
+    ) -> Result<Option<Frame>, ImapError> {
+        loop {
+            let frame = self.read_frame().await?;
+            match &frame.response {
+                Response::Continue(_) => return Ok(None),
+                Response::Tagged { tag: t, .. } if t == tag => return Ok(Some(frame)),
+                _ => untagged.push(frame),
+            }
+        }
     }
 
     /// Reads until the tagged response for `tag`.
