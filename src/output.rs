@@ -44,13 +44,10 @@ impl Printer {
 
     /// One result: its `Display` text, or one line of JSON.
     pub fn show<T: fmt::Display + Serialize>(&self, v: &T) -> io::Result<()> {
+        let mut buf = Vec::new();
+        self.render_into(v, &mut buf);
         let mut out = io::stdout().lock();
-        if self.json {
-            serde_json::to_writer(&mut out, v)?;
-            writeln!(out)?;
-        } else {
-            write!(out, "{v}")?;
-        }
+        out.write_all(&buf)?;
         out.flush()
     }
 
