@@ -43,12 +43,6 @@ pub enum Trust {
 }
 
 impl Trust {
-    pub fn webpki() -> Self {
-        Self::Verified {
-            extra_roots: Vec::new(),
-        }
-    }
-
     /// webpki-roots plus every certificate in these PEM files.
     pub fn with_ca_files<P: AsRef<Path>>(paths: &[P]) -> Result<Self, TlsError> {
         let mut extra_roots = Vec::new();

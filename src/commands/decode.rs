@@ -279,9 +279,10 @@ pub fn decode_all(
             let next = &next;
             s.spawn(move || loop {
                 let b = next.fetch_add(1, Ordering::Relaxed);
-                let Some(block) = items.chunks(BLOCK).nth(b) else {
+                if b >= blocks {
                     break;
-                };
+                }
+                let block = &items[b * BLOCK..((b + 1) * BLOCK).min(items.len())];
                 let mut text = Vec::with_capacity(block.len() * 8192);
                 let mut failed = false;
                 for item in block {

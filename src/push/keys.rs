@@ -172,17 +172,6 @@ impl Keys {
         })
     }
 
-    /// Loads `path`, or creates it with fresh keys when it does not exist.
-    /// Returns whether it was created.
-    pub fn load_or_create(path: &Path) -> Result<(Self, bool), KeyError> {
-        if path.exists() {
-            return Ok((Self::load(path, false)?, false));
-        }
-        let keys = Self::generate()?;
-        keys.save(path, false)?;
-        Ok((keys, true))
-    }
-
     /// Writes the file with mode 0600 (the directory is created, 0700).
     /// An existing file is replaced only with `overwrite`.
     pub fn save(&self, path: &Path, overwrite: bool) -> Result<(), KeyError> {
