@@ -21,5 +21,6 @@ pub mod imap;
 pub mod output;
 pub mod push;
 pub mod secret;
+pub mod server;
 pub mod tls;
 pub mod webpush;

@@ -29,6 +29,45 @@ impl<T> fmt::Display for Secret<T> {
     }
 }
 
+/// Writes a file only its owner can read (mode 0600), creating its
+/// directory (0700) if needed; an existing file is replaced only with
+/// `overwrite`, and then tightened to 0600 too.
+pub fn write_private_file(
+    path: &std::path::Path,
+    contents: &[u8],
+    overwrite: bool,
+) -> std::io::Result<()> {
+    use std::io::Write as _;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+        }
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true);
+    if overwrite {
+        opts.create(true).truncate(true);
+    } else {
+        opts.create_new(true);
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path)?;
+    #[cfg(unix)]
+    {
+        // An existing file keeps its mode on truncate: tighten it.
+        use std::os::unix::fs::PermissionsExt;
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    f.write_all(contents)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

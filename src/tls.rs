@@ -1,6 +1,8 @@
-//! TLS for every client side of the program (the IMAP client, and the
-//! reference server's push sender): one crypto provider, aws-lc-rs, and
-//! trust in webpki-roots plus any extra PEM roots.
+//! TLS for the whole program on one crypto provider, aws-lc-rs: client
+//! configs (the IMAP client, the reference server's push sender) that trust
+//! webpki-roots plus any extra PEM roots, and server identities (the
+//! reference server, the push endpoint), given as PEM files or generated at
+//! start as a throwaway CA and a certificate for loopback.
 //!
 //! Skipping verification is possible only through [`Trust::dangerous_accept_any`],
 //! the one named path that `--insecure` takes.
@@ -11,8 +13,8 @@ use std::sync::Arc;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
+use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, ServerConfig, SignatureScheme};
 
 /// The program's one crypto provider. Building configs from it explicitly
 /// (rather than from a process default) means no other provider can be
@@ -76,6 +78,86 @@ impl Trust {
                 .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate(provider())))
                 .with_no_client_auth(),
         };
+        Ok(Arc::new(config))
+    }
+}
+
+/// A server's certificate chain and key, and its CA when generated here.
+pub struct Identity {
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+    /// The generated CA certificate, PEM: what a client is told to trust.
+    pub ca_pem: Option<String>,
+}
+
+impl std::fmt::Debug for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Identity")
+            .field("chain", &self.chain.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a server identity could not be made or read.
+#[derive(Debug, thiserror::Error)]
+pub enum IdentityError {
+    #[error("cannot generate a certificate: {0}")]
+    Generate(#[from] rcgen::Error),
+    #[error("cannot read the private key in {path}: {reason}")]
+    Key { path: PathBuf, reason: String },
+    #[error(transparent)]
+    Certs(#[from] TlsError),
+}
+
+impl Identity {
+    /// A fresh CA and, signed by it, a certificate for `names` (DNS names
+    /// or IP addresses). Clients trust the CA (`ca_pem`); the CA's key is
+    /// dropped here, so it can sign nothing else.
+    pub fn generate(names: &[&str]) -> Result<Self, IdentityError> {
+        use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+        let ca_key = KeyPair::generate()?;
+        let mut ca_params = CertificateParams::new(Vec::<String>::new())?;
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+        ca_params
+            .distinguished_name
+            .push(DnType::CommonName, "imapwebpush throwaway CA");
+        let ca = ca_params.self_signed(&ca_key)?;
+        let key = KeyPair::generate()?;
+        let mut params =
+            CertificateParams::new(names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>())?;
+        params.distinguished_name.push(
+            DnType::CommonName,
+            names.first().copied().unwrap_or("localhost"),
+        );
+        let cert = params.signed_by(&key, &ca, &ca_key)?;
+        Ok(Self {
+            chain: vec![cert.der().clone()],
+            key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+            ca_pem: Some(ca.pem()),
+        })
+    }
+
+    /// A chain and key from PEM files.
+    pub fn from_files(cert: &Path, key: &Path) -> Result<Self, IdentityError> {
+        let chain = load_pem_certs(cert)?;
+        let key = PrivateKeyDer::from_pem_file(key).map_err(|e| IdentityError::Key {
+            path: key.to_owned(),
+            reason: e.to_string(),
+        })?;
+        Ok(Self {
+            chain,
+            key,
+            ca_pem: None,
+        })
+    }
+
+    /// A rustls server config offering these ALPN protocols.
+    pub fn server_config(&self, alpn: &[&[u8]]) -> Result<Arc<ServerConfig>, TlsError> {
+        let mut config = ServerConfig::builder_with_provider(provider())
+            .with_safe_default_protocol_versions()?
+            .with_no_client_auth()
+            .with_single_cert(self.chain.clone(), self.key.clone_key())?;
+        config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
         Ok(Arc::new(config))
     }
 }

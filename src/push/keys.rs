@@ -10,7 +10,6 @@
 //! Like ssh with its private keys, a file that other users can read is
 //! refused unless the caller forces it.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -175,18 +174,6 @@ impl Keys {
     /// Writes the file with mode 0600 (the directory is created, 0700).
     /// An existing file is replaced only with `overwrite`.
     pub fn save(&self, path: &Path, overwrite: bool) -> Result<(), KeyError> {
-        let write_err = |source| KeyError::Write {
-            path: path.to_owned(),
-            source,
-        };
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(write_err)?;
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
-            }
-        }
         let file = KeyFile {
             private_key: b64::encode(
                 self.ua
@@ -198,37 +185,20 @@ impl Keys {
             auth: self.auth.to_string(),
             subscription_id: self.subscription_id.clone(),
         };
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true);
-        if overwrite {
-            opts.create(true).truncate(true);
-        } else {
-            opts.create_new(true);
-        }
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        let mut f = opts.open(path).map_err(|e| {
+        let mut text = serde_json::to_vec_pretty(&file).expect("serializable");
+        text.push(b'\n');
+        crate::secret::write_private_file(path, &text, overwrite).map_err(|e| {
             if e.kind() == std::io::ErrorKind::AlreadyExists {
                 KeyError::Exists {
                     path: path.to_owned(),
                 }
             } else {
-                write_err(e)
+                KeyError::Write {
+                    path: path.to_owned(),
+                    source: e,
+                }
             }
-        })?;
-        #[cfg(unix)]
-        {
-            // An existing file keeps its mode on truncate: tighten it.
-            use std::os::unix::fs::PermissionsExt;
-            f.set_permissions(std::fs::Permissions::from_mode(0o600))
-                .map_err(write_err)?;
-        }
-        let mut text = serde_json::to_vec_pretty(&file).expect("serializable");
-        text.push(b'\n');
-        f.write_all(&text).map_err(write_err)
+        })
     }
 
     /// The W3C PushSubscription JSON for these keys.

@@ -15,6 +15,7 @@ pub mod capture;
 pub mod content;
 pub mod ece;
 pub mod keys;
+pub mod send;
 pub mod vapid;
 
 #[cfg(test)]

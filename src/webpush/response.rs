@@ -46,6 +46,17 @@ impl SubscriptionInfo {
     }
 }
 
+/// The wire form: `WEBPUSH <id> <endpoint> <duration / NIL>`.
+impl std::fmt::Display for SubscriptionInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "WEBPUSH {} {} ", self.id, self.endpoint)?;
+        match self.silenced {
+            Some(n) => write!(f, "{n}"),
+            None => f.write_str("NIL"),
+        }
+    }
+}
+
 /// Why an extension response did not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ParseError {

@@ -1,0 +1,663 @@
+//! The push sender (draft §7): turns store changes into push messages,
+//! encrypts them (RFC 8291), signs them (RFC 8292), and delivers them with
+//! the §7.4 rules on 429, 5xx and other 4xx answers.
+//!
+//! Delivery runs on tasks of its own, one per subscription, so that a slow
+//! or dead endpoint delays only its own pushes, never an IMAP session or
+//! another subscription. Mailbox events that arrive within the coalescing
+//! window go out together in one push per subscription.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::{broadcast, mpsc};
+
+use super::fault::{Fault, Faults};
+use super::store::{Enabled, MailEvent, Outgoing, Store, Target};
+use super::syntax::{format_set, literal, mailbox};
+use crate::push::content::{MAX_PLAINTEXT, RECOMMENDED_TTL};
+use crate::push::ece::{self, EncryptOptions};
+use crate::push::send::{PushClient, PushRequest};
+use crate::push::vapid::VapidSigner;
+
+/// §7.2 and RFC 8292: a VAPID JWT's lifetime as this server signs it.
+pub const JWT_LIFETIME: Duration = Duration::from_secs(12 * 3600);
+/// A signed JWT is reused for this long (push services cache verification).
+const JWT_REUSE: Duration = Duration::from_secs(3600);
+/// Attempts at one push before it is given up (429, 5xx, network errors).
+const MAX_ATTEMPTS: u32 = 5;
+
+/// How the sender behaves.
+#[derive(Debug, Clone)]
+pub struct SenderConfig {
+    pub client: PushClient,
+    /// The JWT `sub` claim, `mailto:…` or `https:…`.
+    pub subject: String,
+    /// §7.4: the wait after a 5xx, and after a 429 without Retry-After.
+    pub retry_delay: Duration,
+    /// Events closer together than this go out in one push.
+    pub coalesce: Duration,
+}
+
+/// What became of one push, for the server's log and for tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    pub account: String,
+    pub id: String,
+    pub endpoint: String,
+    /// `ack`, `event` or `rotation`.
+    pub kind: &'static str,
+    pub plaintext_len: usize,
+    pub urgency: &'static str,
+    /// The HTTP status, or `None` when no answer came.
+    pub status: Option<u16>,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Delivered,
+    /// Sent again after this wait (429 or 5xx or a network error).
+    Retry {
+        after: Duration,
+        reason: String,
+    },
+    /// §7.4: removed after a 4xx other than 429.
+    Removed,
+    /// A 4xx was answered but the subscription kept (`keep-after-410`).
+    Kept,
+    GaveUp {
+        reason: String,
+    },
+}
+
+impl std::fmt::Display for Delivery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let status = self
+            .status
+            .map_or_else(|| "no answer".to_owned(), |s| s.to_string());
+        write!(
+            f,
+            "push {} {} to {} ({} bytes, urgency {}): {status}, ",
+            self.kind, self.id, self.endpoint, self.plaintext_len, self.urgency
+        )?;
+        match &self.outcome {
+            Outcome::Delivered => f.write_str("delivered"),
+            Outcome::Retry { after, reason } => {
+                write!(f, "{reason}; next try in {}s", after.as_secs_f32())
+            }
+            Outcome::Removed => f.write_str("subscription removed (§7.4)"),
+            Outcome::Kept => f.write_str("subscription kept (fault keep-after-410)"),
+            Outcome::GaveUp { reason } => write!(f, "given up: {reason}"),
+        }
+    }
+}
+
+/// One plaintext to push, with its §7.2 header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plaintext {
+    pub bytes: Vec<u8>,
+    pub urgency: &'static str,
+}
+
+struct Job {
+    /// The subscription as it was when the push was made.
+    target: Target,
+    kind: &'static str,
+    plaintext: Plaintext,
+    /// The key to sign with when not the current one (§8 rotation).
+    signer: Option<Arc<VapidSigner>>,
+}
+
+/// Starts the dispatcher; it runs until `rx` closes.
+pub fn spawn(
+    store: Arc<Store>,
+    rx: mpsc::UnboundedReceiver<Outgoing>,
+    config: SenderConfig,
+    log: broadcast::Sender<Delivery>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(dispatch(store, rx, config, log))
+}
+
+type WorkerKey = (String, u64);
+
+async fn dispatch(
+    store: Arc<Store>,
+    mut rx: mpsc::UnboundedReceiver<Outgoing>,
+    config: SenderConfig,
+    log: broadcast::Sender<Delivery>,
+) {
+    let config = Arc::new(config);
+    let mut workers: HashMap<WorkerKey, mpsc::UnboundedSender<Job>> = HashMap::new();
+    let mut pending: Vec<(String, String, MailEvent)> = Vec::new();
+    let mut deadline: Option<tokio::time::Instant> = None;
+    loop {
+        let next = match deadline {
+            Some(d) => tokio::select! {
+                o = rx.recv() => o.map(Some),
+                () = tokio::time::sleep_until(d) => Some(None),
+            },
+            None => rx.recv().await.map(Some),
+        };
+        let Some(next) = next else { break };
+        let mut to_send: Vec<Job> = Vec::new();
+        match next {
+            Some(Outgoing::Ack { target, token }) => to_send.push(Job {
+                target,
+                kind: "ack",
+                plaintext: fixed(
+                    format!("* ACKWEBPUSH {token}\r\n").into_bytes(),
+                    store.faults(),
+                ),
+                signer: None,
+            }),
+            Some(Outgoing::Rotated {
+                target,
+                new_key,
+                old,
+            }) => to_send.push(Job {
+                target,
+                kind: "rotation",
+                plaintext: fixed(
+                    format!("* VAPID {new_key}\r\n").into_bytes(),
+                    store.faults(),
+                ),
+                signer: Some(old),
+            }),
+            Some(Outgoing::Event {
+                account,
+                mailbox,
+                event,
+            }) => {
+                pending.push((account, mailbox, event));
+                deadline.get_or_insert_with(|| tokio::time::Instant::now() + config.coalesce);
+            }
+            None => {
+                deadline = None;
+                let mut accounts: Vec<String> = pending.iter().map(|p| p.0.clone()).collect();
+                accounts.dedup();
+                accounts.sort();
+                accounts.dedup();
+                for account in accounts {
+                    let events: Vec<(String, MailEvent)> = pending
+                        .iter()
+                        .filter(|p| p.0 == account)
+                        .map(|p| (p.1.clone(), p.2.clone()))
+                        .collect();
+                    for target in store.push_targets(&account) {
+                        for plaintext in build(&events, target.enabled, store.faults()) {
+                            to_send.push(Job {
+                                target: target.clone(),
+                                kind: "event",
+                                plaintext,
+                                signer: None,
+                            });
+                        }
+                    }
+                }
+                pending.clear();
+            }
+        }
+        for job in to_send {
+            let key = (job.target.account.clone(), job.target.serial);
+            let alive = workers.get(&key).is_some_and(|w| !w.is_closed());
+            if !alive {
+                let (tx, wrx) = mpsc::unbounded_channel();
+                tokio::spawn(worker(store.clone(), config.clone(), log.clone(), wrx));
+                workers.insert(key.clone(), tx);
+            }
+            if let Some(w) = workers.get(&key) {
+                let _ = w.send(job);
+            }
+        }
+        workers.retain(|_, w| !w.is_closed());
+    }
+}
+
+fn fixed(bytes: Vec<u8>, faults: &Faults) -> Plaintext {
+    // No SELECT in these pushes: §7.2 says low.
+    Plaintext {
+        bytes,
+        urgency: urgency("low", faults),
+    }
+}
+
+fn urgency(right: &'static str, faults: &Faults) -> &'static str {
+    if faults.has(Fault::WrongUrgency) {
+        "very-low"
+    } else {
+        right
+    }
+}
+
+/// One subscription's deliveries, in order, with §7.4 waits between them.
+async fn worker(
+    store: Arc<Store>,
+    config: Arc<SenderConfig>,
+    log: broadcast::Sender<Delivery>,
+    mut rx: mpsc::UnboundedReceiver<Job>,
+) {
+    let faults = store.faults().clone();
+    let mut blocked_until: Option<Instant> = None;
+    let mut jwt: Option<(usize, Instant, String)> = None;
+    while let Some(job) = rx.recv().await {
+        // Fields may change under one serial (an update to a new endpoint):
+        // each job carries the target it was made for.
+        let target = &job.target;
+        // Deleted (or removed after a 4xx) while this push waited.
+        if !store.exists(&target.account, target.serial) {
+            continue;
+        }
+        let signer = job.signer.clone().unwrap_or_else(|| store.vapid_signer());
+        let authorization = match cached_jwt(&mut jwt, &signer, target, &config, &store) {
+            Some(a) => a,
+            None => continue,
+        };
+        let body = match ece::encrypt(
+            target.fields.p256dh.point(),
+            target.fields.auth.bytes(),
+            &job.plaintext.bytes,
+            &EncryptOptions::default(),
+        ) {
+            Ok(b) => b,
+            Err(e) => {
+                report(
+                    &log,
+                    &job,
+                    None,
+                    Outcome::GaveUp {
+                        reason: e.to_string(),
+                    },
+                );
+                continue;
+            }
+        };
+        let mut request = PushRequest::new(target.fields.endpoint.as_str(), body);
+        request.authorization = Some(authorization);
+        request.ttl = Some(RECOMMENDED_TTL);
+        request.urgency = Some(job.plaintext.urgency.to_owned());
+        for attempt in 1..=MAX_ATTEMPTS {
+            if let Some(until) = blocked_until.take() {
+                tokio::time::sleep_until(until.into()).await;
+            }
+            let (status, outcome) = match config.client.send(&request).await {
+                Ok(r) if (200..300).contains(&r.status) => (Some(r.status), Outcome::Delivered),
+                Ok(r) if r.status == 429 => {
+                    let after = if faults.has(Fault::IgnoreRetryAfter) {
+                        Duration::ZERO
+                    } else {
+                        r.retry_after.unwrap_or(config.retry_delay)
+                    };
+                    let reason = match r.retry_after {
+                        Some(_) => "429 with Retry-After".to_owned(),
+                        None => "429 without Retry-After".to_owned(),
+                    };
+                    (Some(r.status), Outcome::Retry { after, reason })
+                }
+                Ok(r) if (400..500).contains(&r.status) => {
+                    if faults.has(Fault::KeepAfter410) {
+                        (Some(r.status), Outcome::Kept)
+                    } else {
+                        store.remove(&target.account, target.serial);
+                        (Some(r.status), Outcome::Removed)
+                    }
+                }
+                Ok(r) => (
+                    Some(r.status),
+                    Outcome::Retry {
+                        after: config.retry_delay,
+                        reason: format!("{} from the push service", r.status),
+                    },
+                ),
+                Err(e) => (
+                    None,
+                    Outcome::Retry {
+                        after: config.retry_delay,
+                        reason: e.to_string(),
+                    },
+                ),
+            };
+            let outcome = match outcome {
+                Outcome::Retry { reason, .. } if attempt == MAX_ATTEMPTS => Outcome::GaveUp {
+                    reason: format!("{reason}, {MAX_ATTEMPTS} attempts"),
+                },
+                o => o,
+            };
+            report(&log, &job, status, outcome.clone());
+            match outcome {
+                Outcome::Retry { after, .. } => blocked_until = Some(Instant::now() + after),
+                Outcome::Removed => return,
+                _ => break,
+            }
+        }
+    }
+}
+
+fn cached_jwt(
+    cache: &mut Option<(usize, Instant, String)>,
+    signer: &Arc<VapidSigner>,
+    target: &Target,
+    config: &SenderConfig,
+    store: &Store,
+) -> Option<String> {
+    let faults = store.faults();
+    let id = Arc::as_ptr(signer) as usize;
+    if let Some((who, at, value)) = cache.as_ref() {
+        if *who == id && at.elapsed() < JWT_REUSE {
+            return Some(value.clone());
+        }
+    }
+    let aud = if faults.has(Fault::BadJwtAud) {
+        "https://wrong-audience.invalid".to_owned()
+    } else {
+        target.fields.endpoint.origin().to_owned()
+    };
+    let lifetime = if faults.has(Fault::LongJwtExp) {
+        Duration::from_secs(48 * 3600)
+    } else {
+        JWT_LIFETIME
+    };
+    let exp = (store.now() + lifetime)
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let sub = (!faults.has(Fault::NoJwtSub)).then_some(config.subject.as_str());
+    let jwt = signer.sign(&aud, exp, sub).ok()?;
+    let value = signer.authorization(&jwt);
+    *cache = Some((id, Instant::now(), value.clone()));
+    Some(value)
+}
+
+fn report(log: &broadcast::Sender<Delivery>, job: &Job, status: Option<u16>, outcome: Outcome) {
+    let target = &job.target;
+    // No listener (a quiet server) is fine.
+    let _ = log.send(Delivery {
+        account: target.account.clone(),
+        id: target.id.to_string(),
+        endpoint: target.fields.endpoint.to_string(),
+        kind: job.kind,
+        plaintext_len: job.plaintext.bytes.len(),
+        urgency: job.plaintext.urgency,
+        status,
+        outcome,
+    });
+}
+
+/// The pushes for one subscription from a batch of one account's mailbox
+/// events, in order: each mailbox's responses after its SELECT (§7.1),
+/// new mail as the richest UIDFETCH that fits in 3993 bytes, expunges as
+/// one VANISHED, flag changes as FETCH FLAGS; several pushes if one would
+/// be too long.
+pub fn build(events: &[(String, MailEvent)], enabled: Enabled, faults: &Faults) -> Vec<Plaintext> {
+    let mut order: Vec<&str> = Vec::new();
+    for (m, _) in events {
+        if !order.contains(&m.as_str()) {
+            order.push(m);
+        }
+    }
+    let oversize = faults.has(Fault::OversizePush);
+    let mut packer = Packer {
+        done: Vec::new(),
+        cur: Vec::new(),
+        cur_mailbox: None,
+        select: !faults.has(Fault::NoSelectBeforeFetch),
+        has_fetch: false,
+        has_select: false,
+        faults,
+    };
+    for name in order {
+        let select = format!("* SELECT {}\r\n", mailbox(name, enabled.utf8)).into_bytes();
+        let mut vanished: Vec<u32> = Vec::new();
+        for (_, ev) in events.iter().filter(|(m, _)| m == name) {
+            match ev {
+                MailEvent::New {
+                    uid,
+                    modseq,
+                    raw,
+                    envelope,
+                } => {
+                    let modseq = if enabled.condstore {
+                        format!(" MODSEQ ({modseq})")
+                    } else {
+                        String::new()
+                    };
+                    let env = envelope.render(enabled.utf8);
+                    let mut full = format!("* {uid} UIDFETCH (ENVELOPE ").into_bytes();
+                    full.extend_from_slice(&env);
+                    let mut short = full.clone();
+                    full.extend_from_slice(b" BINARY[] ");
+                    full.extend_from_slice(&literal(raw));
+                    full.extend_from_slice(format!("{modseq})\r\n").as_bytes());
+                    short.extend_from_slice(format!("{modseq})\r\n").as_bytes());
+                    let minimal = format!("* {uid} UIDFETCH (UID {uid}{modseq})\r\n").into_bytes();
+                    let choices: Vec<Vec<u8>> = if oversize {
+                        vec![full]
+                    } else {
+                        vec![full, short, minimal, b"* SYNC EXISTS\r\n".to_vec()]
+                    };
+                    packer.add(name, &select, choices, oversize);
+                }
+                MailEvent::Flags {
+                    uid,
+                    seq,
+                    flags,
+                    modseq,
+                } => {
+                    let modseq = if enabled.condstore {
+                        format!(" MODSEQ ({modseq})")
+                    } else {
+                        String::new()
+                    };
+                    let line = format!(
+                        "* {seq} FETCH (UID {uid} FLAGS ({}){modseq})\r\n",
+                        flags.join(" ")
+                    );
+                    packer.add(
+                        name,
+                        &select,
+                        vec![line.into_bytes(), b"* SYNC FETCH\r\n".to_vec()],
+                        oversize,
+                    );
+                }
+                MailEvent::Vanished { uid } => vanished.push(*uid),
+            }
+        }
+        if !vanished.is_empty() {
+            vanished.sort_unstable();
+            let line = format!("* VANISHED {}\r\n", format_set(&vanished)).into_bytes();
+            packer.add(
+                name,
+                &select,
+                vec![line, b"* SYNC VANISHED\r\n".to_vec()],
+                oversize,
+            );
+        }
+    }
+    packer.finish();
+    packer.done
+}
+
+struct Packer<'a> {
+    done: Vec<Plaintext>,
+    cur: Vec<u8>,
+    cur_mailbox: Option<String>,
+    select: bool,
+    has_fetch: bool,
+    has_select: bool,
+    faults: &'a Faults,
+}
+
+impl Packer<'_> {
+    /// Adds the first of `choices` that fits (in this push, else in a new
+    /// one); `force` takes the first whatever its size.
+    fn add(&mut self, name: &str, select: &[u8], choices: Vec<Vec<u8>>, force: bool) {
+        for fresh in [false, true] {
+            if fresh {
+                if self.cur.is_empty() {
+                    // Already empty: nothing fits in a push of its own.
+                    break;
+                }
+                self.finish();
+            }
+            let header = if self.select && self.cur_mailbox.as_deref() != Some(name) {
+                select.len()
+            } else {
+                0
+            };
+            for line in &choices {
+                let fits = self.cur.len() + header + line.len() <= MAX_PLAINTEXT;
+                if fits || force {
+                    if header > 0 {
+                        self.cur.extend_from_slice(select);
+                        self.cur_mailbox = Some(name.to_owned());
+                        self.has_select = true;
+                    }
+                    self.cur.extend_from_slice(line);
+                    self.has_fetch |= line.windows(10).any(|w| w == b" UIDFETCH ");
+                    return;
+                }
+            }
+        }
+    }
+
+    fn finish(&mut self) {
+        if self.cur.is_empty() {
+            return;
+        }
+        let right = if self.has_fetch {
+            "high"
+        } else if !self.has_select {
+            "low"
+        } else {
+            "normal"
+        };
+        self.done.push(Plaintext {
+            bytes: std::mem::take(&mut self.cur),
+            urgency: urgency(right, self.faults),
+        });
+        self.cur_mailbox = None;
+        self.has_fetch = false;
+        self.has_select = false;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::push::content::{analyze, PushHeaders};
+    use crate::server::message::Envelope;
+
+    fn new_mail(uid: u32, body_len: usize) -> MailEvent {
+        let raw = format!(
+            "From: A <a@example.org>\r\nSubject: hello {uid}\r\n\r\n{}",
+            "x".repeat(body_len)
+        )
+        .into_bytes();
+        MailEvent::New {
+            uid,
+            modseq: 7,
+            envelope: Arc::new(Envelope::parse(&raw)),
+            raw: raw.into(),
+        }
+    }
+
+    fn check(p: &Plaintext) -> crate::push::content::Content {
+        let c = analyze(
+            &p.bytes,
+            Some(&PushHeaders {
+                content_encoding: Some("aes128gcm".into()),
+                ttl: Some(RECOMMENDED_TTL),
+                urgency: Some(p.urgency.into()),
+                topic: None,
+            }),
+        );
+        assert!(
+            c.warnings.is_empty(),
+            "{:?}\n{}",
+            c.warnings,
+            String::from_utf8_lossy(&p.bytes)
+        );
+        c
+    }
+
+    #[test]
+    fn new_mail_falls_back_from_binary_to_envelope_to_sync() {
+        let none = Faults::default();
+        let small = build(
+            &[("INBOX".into(), new_mail(3, 100))],
+            Enabled::default(),
+            &none,
+        );
+        assert_eq!(small.len(), 1);
+        let text = String::from_utf8_lossy(&small[0].bytes).into_owned();
+        assert!(
+            text.starts_with("* SELECT INBOX\r\n* 3 UIDFETCH (ENVELOPE ("),
+            "{text}"
+        );
+        assert!(text.contains("BINARY[] {"), "{text}");
+        assert_eq!(small[0].urgency, "high");
+        check(&small[0]);
+
+        let big = build(
+            &[("INBOX".into(), new_mail(4, 5000))],
+            Enabled::default(),
+            &none,
+        );
+        let text = String::from_utf8_lossy(&big[0].bytes).into_owned();
+        assert!(
+            text.contains("UIDFETCH (ENVELOPE (") && !text.contains("BINARY"),
+            "{text}"
+        );
+        check(&big[0]);
+
+        let oversize = build(
+            &[("INBOX".into(), new_mail(4, 5000))],
+            Enabled::default(),
+            &Faults::new([Fault::OversizePush]),
+        );
+        assert!(oversize[0].bytes.len() > MAX_PLAINTEXT);
+    }
+
+    #[test]
+    fn batches_split_into_pushes_that_each_fit() {
+        let events: Vec<(String, MailEvent)> = (1..=10)
+            .map(|uid| ("New Messages".to_owned(), new_mail(uid, 1500)))
+            .collect();
+        let pushes = build(&events, Enabled::default(), &Faults::default());
+        assert!(pushes.len() > 1);
+        for p in &pushes {
+            assert!(p.bytes.len() <= MAX_PLAINTEXT);
+            assert!(p.bytes.starts_with(b"* SELECT \"New Messages\"\r\n"));
+            check(p);
+        }
+    }
+
+    #[test]
+    fn vanished_flags_and_condstore() {
+        let events = vec![
+            ("INBOX".to_owned(), MailEvent::Vanished { uid: 1 }),
+            (
+                "INBOX".to_owned(),
+                MailEvent::Flags {
+                    uid: 5,
+                    seq: 2,
+                    flags: vec!["\\Seen".into()],
+                    modseq: 9,
+                },
+            ),
+            ("INBOX".to_owned(), MailEvent::Vanished { uid: 3 }),
+            ("INBOX".to_owned(), MailEvent::Vanished { uid: 2 }),
+        ];
+        let enabled = Enabled {
+            condstore: true,
+            ..Enabled::default()
+        };
+        let p = build(&events, enabled, &Faults::default());
+        assert_eq!(
+            String::from_utf8_lossy(&p[0].bytes),
+            "* SELECT INBOX\r\n* 2 FETCH (UID 5 FLAGS (\\Seen) MODSEQ (9))\r\n* VANISHED 1:3\r\n"
+        );
+        assert_eq!(p[0].urgency, "normal");
+        check(&p[0]);
+    }
+}

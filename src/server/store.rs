@@ -1,0 +1,872 @@
+//! The reference server's state, in memory: accounts, mailboxes, messages,
+//! push subscriptions, acknowledgement tokens and the VAPID key. Every
+//! change goes through one lock held briefly; changes that matter to push
+//! are handed to the sender as [`Outgoing`] values, in order, while the lock
+//! is held, and sessions learn of them through a per-account watch counter.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime};
+
+use tokio::sync::{mpsc, watch};
+
+use super::fault::{Fault, Faults};
+use super::message::Envelope;
+use crate::push::vapid::VapidSigner;
+use crate::secret::Secret;
+use crate::webpush::{ListPattern, Subscription, SubscriptionId, SubscriptionInfo, VapidKey};
+
+/// §6.4: the token SHOULD be valid for 10 minutes.
+pub const TOKEN_LIFETIME: Duration = Duration::from_secs(600);
+/// Pending tokens kept per account; older ones are dropped first.
+const MAX_TOKENS: usize = 256;
+
+/// Where the server reads the time: the system clock, or a clock a test
+/// moves by hand (token expiry, silence) instead of sleeping.
+pub trait Clock: Send + Sync + std::fmt::Debug {
+    fn now(&self) -> SystemTime;
+}
+
+#[derive(Debug, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> SystemTime {
+        SystemTime::now()
+    }
+}
+
+/// A clock that moves only when told to.
+#[derive(Debug)]
+pub struct ManualClock(Mutex<SystemTime>);
+
+impl ManualClock {
+    pub fn new(start: SystemTime) -> Self {
+        Self(Mutex::new(start))
+    }
+
+    pub fn advance(&self, d: Duration) {
+        let mut t = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        *t += d;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> SystemTime {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// The capabilities a client ENABLEd (RFC 5161), which shape what it is
+/// sent, pushes included (§5.2).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Enabled {
+    /// IMAP4rev2 or UTF8=ACCEPT: mailbox names and strings in UTF-8.
+    pub utf8: bool,
+    /// CONDSTORE (or QRESYNC, which implies it): MODSEQ in FETCH data.
+    pub condstore: bool,
+    pub qresync: bool,
+}
+
+/// A message in a mailbox.
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub uid: u32,
+    pub flags: Vec<String>,
+    pub modseq: u64,
+    pub internal_date: SystemTime,
+    pub raw: Arc<[u8]>,
+    pub envelope: Arc<Envelope>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Mailbox {
+    pub name: String,
+    pub uidvalidity: u32,
+    pub uidnext: u32,
+    pub highest_modseq: u64,
+    pub messages: Vec<Message>,
+}
+
+/// How STORE changes flags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlagOp {
+    Replace,
+    Add,
+    Remove,
+}
+
+/// A subscription as the sender needs it, copied out of the store.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub account: String,
+    pub id: SubscriptionId,
+    /// Distinguishes this subscription from a later one with the same ID.
+    pub serial: u64,
+    pub fields: Subscription,
+    pub enabled: Enabled,
+}
+
+/// A mailbox change that may be pushed (§7).
+#[derive(Debug, Clone)]
+pub enum MailEvent {
+    New {
+        uid: u32,
+        modseq: u64,
+        raw: Arc<[u8]>,
+        envelope: Arc<Envelope>,
+    },
+    Flags {
+        uid: u32,
+        seq: u32,
+        flags: Vec<String>,
+        modseq: u64,
+    },
+    Vanished {
+        uid: u32,
+    },
+}
+
+/// What the store hands to the push sender.
+#[derive(Debug, Clone)]
+pub enum Outgoing {
+    /// §5.2: the ACKWEBPUSH token, to a new or changed subscription.
+    Ack { target: Target, token: String },
+    /// A mailbox changed; the sender pushes it to the account's active,
+    /// unsilenced subscriptions.
+    Event {
+        account: String,
+        mailbox: String,
+        event: MailEvent,
+    },
+    /// §8: the new VAPID key, signed with the old one.
+    Rotated {
+        target: Target,
+        new_key: VapidKey,
+        old: Arc<VapidSigner>,
+    },
+}
+
+/// Why a WEBPUSH create/update is refused with NO.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WebPushRefused {
+    #[error("[LIMIT] at most {0} subscriptions per account")]
+    Limit(usize),
+}
+
+/// The result of WEBPUSH create/update.
+#[derive(Debug, Clone)]
+pub struct WebPushOutcome {
+    pub info: SubscriptionInfo,
+    /// The subscription is inactive after the command (the draft then
+    /// requires the untagged WEBPUSH and VAPID responses).
+    pub inactive: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SubState {
+    Inactive,
+    /// Acknowledged while this VAPID key generation was current.
+    Active {
+        generation: u32,
+    },
+}
+
+#[derive(Debug)]
+struct Sub {
+    id: SubscriptionId,
+    fields: Subscription,
+    enabled: Enabled,
+    state: SubState,
+    silenced_until: Option<SystemTime>,
+    /// Connections that hold `SILWEBPUSH <id> session`.
+    session_silencers: u32,
+    serial: u64,
+    /// Bumped on every change that needs a new acknowledgement.
+    version: u64,
+}
+
+#[derive(Debug)]
+struct Token {
+    token: String,
+    serial: u64,
+    version: u64,
+    issued: SystemTime,
+    generation: u32,
+}
+
+#[derive(Debug)]
+struct Account {
+    password: Secret<String>,
+    admin: bool,
+    mailboxes: Vec<Mailbox>,
+    subs: Vec<Sub>,
+    tokens: Vec<Token>,
+    changed: watch::Sender<u64>,
+}
+
+#[derive(Debug)]
+struct Vapid {
+    current: Arc<VapidSigner>,
+    generation: u32,
+    previous: Option<Arc<VapidSigner>>,
+}
+
+#[derive(Debug)]
+struct State {
+    accounts: HashMap<String, Account>,
+    vapid: Vapid,
+    next_serial: u64,
+    next_uidvalidity: u32,
+}
+
+/// Limits the store enforces.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub max_subscriptions: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_subscriptions: 32,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Store {
+    state: Mutex<State>,
+    clock: Arc<dyn Clock>,
+    faults: Faults,
+    limits: Limits,
+    out: mpsc::UnboundedSender<Outgoing>,
+}
+
+/// An account to create: name, password, administrator (may XROTATEVAPID).
+#[derive(Debug, Clone)]
+pub struct AccountSpec {
+    pub name: String,
+    pub password: Secret<String>,
+    pub admin: bool,
+}
+
+fn uuid_v4() -> String {
+    use aws_lc_rs::rand::{SecureRandom, SystemRandom};
+    let mut b = [0u8; 16];
+    // The system RNG does not fail on any supported platform; a zero token
+    // would still be a valid (if guessable) UUID shape.
+    let _ = SystemRandom::new().fill(&mut b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+fn remaining(until: Option<SystemTime>, now: SystemTime) -> u32 {
+    until
+        .and_then(|u| u.duration_since(now).ok())
+        .map_or(0, |d| {
+            let s = d.as_secs() + u64::from(d.subsec_nanos() > 0);
+            u32::try_from(s).unwrap_or(u32::MAX)
+        })
+}
+
+impl Store {
+    pub fn new(
+        accounts: Vec<AccountSpec>,
+        vapid: VapidSigner,
+        clock: Arc<dyn Clock>,
+        faults: Faults,
+        limits: Limits,
+        out: mpsc::UnboundedSender<Outgoing>,
+    ) -> Self {
+        let now = clock
+            .now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(1, |d| d.as_secs() as u32);
+        let mut next_uidvalidity = now.max(1);
+        let accounts = accounts
+            .into_iter()
+            .map(|a| {
+                let inbox = Mailbox {
+                    name: "INBOX".into(),
+                    uidvalidity: next_uidvalidity,
+                    uidnext: 1,
+                    highest_modseq: 1,
+                    messages: Vec::new(),
+                };
+                next_uidvalidity += 1;
+                (
+                    a.name,
+                    Account {
+                        password: a.password,
+                        admin: a.admin,
+                        mailboxes: vec![inbox],
+                        subs: Vec::new(),
+                        tokens: Vec::new(),
+                        changed: watch::channel(0).0,
+                    },
+                )
+            })
+            .collect();
+        Self {
+            state: Mutex::new(State {
+                accounts,
+                vapid: Vapid {
+                    current: Arc::new(vapid),
+                    generation: 1,
+                    previous: None,
+                },
+                next_serial: 1,
+                next_uidvalidity,
+            }),
+            clock,
+            faults,
+            limits,
+            out,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock leaves consistent data (every
+        // mutation is a few field writes); keep serving.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn now(&self) -> SystemTime {
+        self.clock.now()
+    }
+
+    pub fn faults(&self) -> &Faults {
+        &self.faults
+    }
+
+    fn emit(&self, o: Outgoing) {
+        // The sender lives as long as the server; if it is gone, the server
+        // is shutting down and the push has nowhere to go.
+        let _ = self.out.send(o);
+    }
+
+    /// Checks a password in constant time; returns the account name.
+    pub fn login(&self, user: &str, password: &[u8]) -> Option<String> {
+        let st = self.lock();
+        let acct = st.accounts.get(user)?;
+        aws_lc_rs::constant_time::verify_slices_are_equal(
+            acct.password.expose().as_bytes(),
+            password,
+        )
+        .ok()
+        .map(|()| user.to_owned())
+    }
+
+    pub fn is_admin(&self, user: &str) -> bool {
+        self.lock().accounts.get(user).is_some_and(|a| a.admin)
+    }
+
+    /// A receiver that changes whenever the account's mailboxes do.
+    pub fn watch(&self, user: &str) -> Option<watch::Receiver<u64>> {
+        self.lock()
+            .accounts
+            .get(user)
+            .map(|a| a.changed.subscribe())
+    }
+
+    fn touched(acct: &Account) {
+        acct.changed.send_modify(|v| *v += 1);
+    }
+
+    pub fn mailboxes(&self, user: &str) -> Vec<String> {
+        let st = self.lock();
+        st.accounts.get(user).map_or_else(Vec::new, |a| {
+            a.mailboxes.iter().map(|m| m.name.clone()).collect()
+        })
+    }
+
+    pub fn create(&self, user: &str, name: &str) -> Result<(), &'static str> {
+        let mut st = self.lock();
+        let uidvalidity = st.next_uidvalidity;
+        let acct = st.accounts.get_mut(user).ok_or("no such account")?;
+        if acct.mailboxes.iter().any(|m| same_mailbox(&m.name, name)) {
+            return Err("[ALREADYEXISTS] mailbox exists");
+        }
+        acct.mailboxes.push(Mailbox {
+            name: name.to_owned(),
+            uidvalidity,
+            uidnext: 1,
+            highest_modseq: 1,
+            messages: Vec::new(),
+        });
+        st.next_uidvalidity += 1;
+        Ok(())
+    }
+
+    pub fn delete(&self, user: &str, name: &str) -> Result<(), &'static str> {
+        if name.eq_ignore_ascii_case("INBOX") {
+            return Err("INBOX cannot be deleted");
+        }
+        let mut st = self.lock();
+        let acct = st.accounts.get_mut(user).ok_or("no such account")?;
+        let before = acct.mailboxes.len();
+        acct.mailboxes.retain(|m| !same_mailbox(&m.name, name));
+        if acct.mailboxes.len() == before {
+            return Err("[NONEXISTENT] no such mailbox");
+        }
+        Self::touched(acct);
+        Ok(())
+    }
+
+    /// Runs `f` on a mailbox, read-only.
+    pub fn read<R>(&self, user: &str, mailbox: &str, f: impl FnOnce(&Mailbox) -> R) -> Option<R> {
+        let st = self.lock();
+        let acct = st.accounts.get(user)?;
+        acct.mailboxes
+            .iter()
+            .find(|m| same_mailbox(&m.name, mailbox))
+            .map(f)
+    }
+
+    /// Appends a message; returns (UIDVALIDITY, UID) for APPENDUID.
+    pub fn append(
+        &self,
+        user: &str,
+        mailbox: &str,
+        raw: Vec<u8>,
+        flags: Vec<String>,
+    ) -> Result<(u32, u32), &'static str> {
+        let now = self.now();
+        let mut st = self.lock();
+        let acct = st.accounts.get_mut(user).ok_or("no such account")?;
+        let mb = acct
+            .mailboxes
+            .iter_mut()
+            .find(|m| same_mailbox(&m.name, mailbox))
+            .ok_or("[TRYCREATE] no such mailbox")?;
+        let uid = mb.uidnext;
+        mb.uidnext += 1;
+        mb.highest_modseq += 1;
+        let envelope = Arc::new(Envelope::parse(&raw));
+        let raw: Arc<[u8]> = raw.into();
+        mb.messages.push(Message {
+            uid,
+            flags,
+            modseq: mb.highest_modseq,
+            internal_date: now,
+            raw: raw.clone(),
+            envelope: envelope.clone(),
+        });
+        let (uidvalidity, modseq, name) = (mb.uidvalidity, mb.highest_modseq, mb.name.clone());
+        Self::touched(acct);
+        self.emit(Outgoing::Event {
+            account: user.to_owned(),
+            mailbox: name,
+            event: MailEvent::New {
+                uid,
+                modseq,
+                raw,
+                envelope,
+            },
+        });
+        Ok((uidvalidity, uid))
+    }
+
+    /// Changes the flags of the messages with these UIDs; returns, for
+    /// each message whose flags changed, (UID, flags, MODSEQ).
+    pub fn store_flags(
+        &self,
+        user: &str,
+        mailbox: &str,
+        uids: &[u32],
+        op: FlagOp,
+        flags: &[String],
+    ) -> Vec<(u32, Vec<String>, u64)> {
+        let mut st = self.lock();
+        let Some(acct) = st.accounts.get_mut(user) else {
+            return vec![];
+        };
+        let Some(mb) = acct
+            .mailboxes
+            .iter_mut()
+            .find(|m| same_mailbox(&m.name, mailbox))
+        else {
+            return vec![];
+        };
+        let mut changed = Vec::new();
+        let name = mb.name.clone();
+        for (i, m) in mb.messages.iter_mut().enumerate() {
+            if !uids.contains(&m.uid) {
+                continue;
+            }
+            let mut new = match op {
+                FlagOp::Replace => flags.to_vec(),
+                FlagOp::Add => {
+                    let mut f = m.flags.clone();
+                    for x in flags {
+                        if !f.iter().any(|y| y.eq_ignore_ascii_case(x)) {
+                            f.push(x.clone());
+                        }
+                    }
+                    f
+                }
+                FlagOp::Remove => m
+                    .flags
+                    .iter()
+                    .filter(|y| !flags.iter().any(|x| x.eq_ignore_ascii_case(y)))
+                    .cloned()
+                    .collect(),
+            };
+            new.dedup();
+            if new == m.flags {
+                continue;
+            }
+            mb.highest_modseq += 1;
+            m.flags = new;
+            m.modseq = mb.highest_modseq;
+            changed.push((m.uid, m.flags.clone(), m.modseq));
+            self.emit(Outgoing::Event {
+                account: user.to_owned(),
+                mailbox: name.clone(),
+                event: MailEvent::Flags {
+                    uid: m.uid,
+                    seq: i as u32 + 1,
+                    flags: m.flags.clone(),
+                    modseq: m.modseq,
+                },
+            });
+        }
+        if !changed.is_empty() {
+            Self::touched(acct);
+        }
+        changed
+    }
+
+    /// Removes the messages flagged `\Deleted` (only those in `only`, for
+    /// UID EXPUNGE); returns their UIDs.
+    pub fn expunge(&self, user: &str, mailbox: &str, only: Option<&[u32]>) -> Vec<u32> {
+        let mut st = self.lock();
+        let Some(acct) = st.accounts.get_mut(user) else {
+            return vec![];
+        };
+        let Some(mb) = acct
+            .mailboxes
+            .iter_mut()
+            .find(|m| same_mailbox(&m.name, mailbox))
+        else {
+            return vec![];
+        };
+        let mut gone = Vec::new();
+        mb.messages.retain(|m| {
+            let del = m.flags.iter().any(|f| f.eq_ignore_ascii_case("\\Deleted"))
+                && only.is_none_or(|o| o.contains(&m.uid));
+            if del {
+                gone.push(m.uid);
+            }
+            !del
+        });
+        if gone.is_empty() {
+            return gone;
+        }
+        mb.highest_modseq += 1;
+        let name = mb.name.clone();
+        for &uid in &gone {
+            self.emit(Outgoing::Event {
+                account: user.to_owned(),
+                mailbox: name.clone(),
+                event: MailEvent::Vanished { uid },
+            });
+        }
+        Self::touched(acct);
+        gone
+    }
+
+    /// The current VAPID public key.
+    pub fn vapid_key(&self) -> VapidKey {
+        self.lock().vapid.current.public().clone()
+    }
+
+    /// The current VAPID signer, for pushes.
+    pub fn vapid_signer(&self) -> Arc<VapidSigner> {
+        self.lock().vapid.current.clone()
+    }
+
+    fn info(sub: &Sub, now: SystemTime) -> SubscriptionInfo {
+        SubscriptionInfo {
+            id: sub.id.clone(),
+            endpoint: sub.fields.endpoint.clone(),
+            silenced: match sub.state {
+                SubState::Inactive => None,
+                SubState::Active { .. } => Some(remaining(sub.silenced_until, now)),
+            },
+        }
+    }
+
+    fn target(user: &str, sub: &Sub) -> Target {
+        Target {
+            account: user.to_owned(),
+            id: sub.id.clone(),
+            serial: sub.serial,
+            fields: sub.fields.clone(),
+            enabled: sub.enabled,
+        }
+    }
+
+    /// §5.2 create or update.
+    pub fn webpush_set(
+        &self,
+        user: &str,
+        id: &SubscriptionId,
+        fields: Subscription,
+        enabled: Enabled,
+    ) -> Result<WebPushOutcome, WebPushRefused> {
+        let now = self.now();
+        let mut guard = self.lock();
+        let st = &mut *guard;
+        let generation = st.vapid.generation;
+        let Some(acct) = st.accounts.get_mut(user) else {
+            return Err(WebPushRefused::Limit(0));
+        };
+        let pos = match acct.subs.iter().position(|s| &s.id == id) {
+            Some(pos) => {
+                let sub = &mut acct.subs[pos];
+                sub.enabled = enabled;
+                let fresh = sub.state == SubState::Active { generation };
+                if sub.fields == fields && fresh {
+                    // Equal fields, acknowledged under the current key:
+                    // it stays active and nothing needs confirming.
+                    return Ok(WebPushOutcome {
+                        info: Self::info(sub, now),
+                        inactive: false,
+                    });
+                }
+                // A different field, a key rotated since activation, or a
+                // subscription still waiting for its acknowledgement: (re)issue
+                // a token, and it is inactive until that token comes back.
+                if sub.fields != fields {
+                    sub.fields = fields;
+                    sub.silenced_until = None;
+                }
+                sub.version += 1;
+                sub.state = SubState::Inactive;
+                pos
+            }
+            None => {
+                if acct.subs.len() >= self.limits.max_subscriptions {
+                    return Err(WebPushRefused::Limit(self.limits.max_subscriptions));
+                }
+                acct.subs.push(Sub {
+                    id: id.clone(),
+                    fields,
+                    enabled,
+                    state: SubState::Inactive,
+                    silenced_until: None,
+                    session_silencers: 0,
+                    serial: st.next_serial,
+                    version: 1,
+                });
+                st.next_serial += 1;
+                acct.subs.len() - 1
+            }
+        };
+        let sub = &mut acct.subs[pos];
+        if self.faults.has(Fault::ActivateWithoutAck) {
+            sub.state = SubState::Active { generation };
+        }
+        let token = uuid_v4();
+        let (serial, version) = (sub.serial, sub.version);
+        let info = Self::info(sub, now);
+        let target = Self::target(user, sub);
+        acct.tokens
+            .retain(|t| now.duration_since(t.issued).unwrap_or_default() <= TOKEN_LIFETIME);
+        if acct.tokens.len() >= MAX_TOKENS {
+            acct.tokens.remove(0);
+        }
+        acct.tokens.push(Token {
+            token: token.clone(),
+            serial,
+            version,
+            issued: now,
+            generation,
+        });
+        if !self.faults.has(Fault::SkipAckPush) {
+            self.emit(Outgoing::Ack { target, token });
+        }
+        Ok(WebPushOutcome {
+            inactive: info.silenced.is_none(),
+            info,
+        })
+    }
+
+    /// §5.2 delete; deleting an unknown ID is not an error.
+    pub fn webpush_delete(&self, user: &str, id: &SubscriptionId) {
+        let mut st = self.lock();
+        if let Some(acct) = st.accounts.get_mut(user) {
+            if let Some(pos) = acct.subs.iter().position(|s| &s.id == id) {
+                let serial = acct.subs.remove(pos).serial;
+                acct.tokens.retain(|t| t.serial != serial);
+            }
+        }
+    }
+
+    /// §5.3: activates the subscription the token was issued for, if the
+    /// token is known, unexpired, and its subscription unchanged since.
+    pub fn ackwebpush(&self, user: &str, token: &str) -> Option<SubscriptionInfo> {
+        let now = self.now();
+        let mut guard = self.lock();
+        let st = &mut *guard;
+        let generation = st.vapid.generation;
+        let acct = st.accounts.get_mut(user)?;
+        let pos = acct.tokens.iter().position(|t| t.token == token)?;
+        let t = &acct.tokens[pos];
+        let age = now.duration_since(t.issued).unwrap_or_default();
+        let valid = age <= TOKEN_LIFETIME && t.generation == generation;
+        let (serial, version) = (t.serial, t.version);
+        acct.tokens.remove(pos);
+        if !valid {
+            return None;
+        }
+        let sub = acct
+            .subs
+            .iter_mut()
+            .find(|s| s.serial == serial && s.version == version)?;
+        sub.state = SubState::Active { generation };
+        Some(Self::info(sub, now))
+    }
+
+    /// §5.4, in creation order.
+    pub fn lwebpush(&self, user: &str, pattern: &ListPattern) -> Vec<SubscriptionInfo> {
+        let now = self.now();
+        let st = self.lock();
+        st.accounts.get(user).map_or_else(Vec::new, |a| {
+            a.subs
+                .iter()
+                .filter(|s| pattern.matches(&s.id))
+                .map(|s| Self::info(s, now))
+                .collect()
+        })
+    }
+
+    /// §5.5 with a duration (0 ends the silence). `None`: unknown or
+    /// inactive (NO).
+    pub fn silence(
+        &self,
+        user: &str,
+        id: &SubscriptionId,
+        seconds: u32,
+    ) -> Option<SubscriptionInfo> {
+        let now = self.now();
+        let mut st = self.lock();
+        let sub = Self::active_sub(&mut st, user, id)?;
+        sub.silenced_until = (seconds > 0).then(|| now + Duration::from_secs(u64::from(seconds)));
+        Some(Self::info(sub, now))
+    }
+
+    /// §5.5 `session`: silenced until [`Store::release_session`] (called
+    /// when the connection ends). Returns the serial to release later.
+    pub fn silence_session(
+        &self,
+        user: &str,
+        id: &SubscriptionId,
+    ) -> Option<(SubscriptionInfo, u64)> {
+        let now = self.now();
+        let mut st = self.lock();
+        let sub = Self::active_sub(&mut st, user, id)?;
+        sub.session_silencers += 1;
+        Some((Self::info(sub, now), sub.serial))
+    }
+
+    pub fn release_session(&self, user: &str, serials: &[u64]) {
+        let mut st = self.lock();
+        if let Some(acct) = st.accounts.get_mut(user) {
+            for s in acct.subs.iter_mut().filter(|s| serials.contains(&s.serial)) {
+                s.session_silencers = s.session_silencers.saturating_sub(1);
+            }
+        }
+    }
+
+    fn active_sub<'a>(st: &'a mut State, user: &str, id: &SubscriptionId) -> Option<&'a mut Sub> {
+        st.accounts
+            .get_mut(user)?
+            .subs
+            .iter_mut()
+            .find(|s| &s.id == id && matches!(s.state, SubState::Active { .. }))
+    }
+
+    /// The subscriptions a mailbox event is pushed to: active, and not
+    /// silenced (unless the `ignore-silence` fault is on).
+    pub fn push_targets(&self, user: &str) -> Vec<Target> {
+        let now = self.now();
+        let st = self.lock();
+        let ignore = self.faults.has(Fault::IgnoreSilence);
+        st.accounts.get(user).map_or_else(Vec::new, |a| {
+            a.subs
+                .iter()
+                .filter(|s| matches!(s.state, SubState::Active { .. }))
+                .filter(|s| {
+                    ignore || (s.session_silencers == 0 && remaining(s.silenced_until, now) == 0)
+                })
+                .map(|s| Self::target(user, s))
+                .collect()
+        })
+    }
+
+    /// Whether this subscription (not a later one with its ID) still exists.
+    pub fn exists(&self, user: &str, serial: u64) -> bool {
+        let st = self.lock();
+        st.accounts
+            .get(user)
+            .is_some_and(|a| a.subs.iter().any(|s| s.serial == serial))
+    }
+
+    /// §7.4: the push service said the subscription is gone.
+    pub fn remove(&self, user: &str, serial: u64) -> bool {
+        let mut st = self.lock();
+        let Some(acct) = st.accounts.get_mut(user) else {
+            return false;
+        };
+        let before = acct.subs.len();
+        acct.subs.retain(|s| s.serial != serial);
+        acct.tokens.retain(|t| t.serial != serial);
+        acct.subs.len() != before
+    }
+
+    /// §8: makes `new` the current key. Pending tokens die; every active
+    /// subscription is told the new key in a push signed with the old one,
+    /// then deactivated until it is acknowledged again under the new key.
+    /// Returns the number of subscriptions told.
+    pub fn rotate_vapid(&self, new: VapidSigner) -> usize {
+        let mut guard = self.lock();
+        let st = &mut *guard;
+        let old = std::mem::replace(&mut st.vapid.current, Arc::new(new));
+        st.vapid.generation += 1;
+        st.vapid.previous = Some(old.clone());
+        let new_key = st.vapid.current.public().clone();
+        let mut told = 0;
+        for (name, acct) in st.accounts.iter_mut() {
+            acct.tokens.clear();
+            for sub in acct.subs.iter_mut() {
+                if matches!(sub.state, SubState::Active { .. }) {
+                    self.emit(Outgoing::Rotated {
+                        target: Self::target(name, sub),
+                        new_key: new_key.clone(),
+                        old: old.clone(),
+                    });
+                    sub.state = SubState::Inactive;
+                    told += 1;
+                }
+            }
+        }
+        told
+    }
+}
+
+/// INBOX is case-insensitive (RFC 9051 §5.1); other names are not.
+pub fn same_mailbox(a: &str, b: &str) -> bool {
+    a == b || (a.eq_ignore_ascii_case("INBOX") && b.eq_ignore_ascii_case("INBOX"))
+}
