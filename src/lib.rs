@@ -17,6 +17,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod endpoint;
 pub mod imap;
 pub mod output;
 pub mod push;

@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::output::Printer;
 use crate::push::capture::{self, Capture, MAX_INPUT};
 use crate::push::content::{analyze, Content, PushHeaders};
-use crate::push::ece::{self, AesGcmParams};
+use crate::push::ece;
 use crate::push::keys::Keys;
 use crate::push::vapid::{self, VapidReport};
 
@@ -192,20 +192,17 @@ pub fn decode_one(keys: &Keys, c: &Capture, now: u64) -> Outcome {
         .as_ref()
         .and_then(|h| h.content_encoding.as_deref())
         .map_or("aes128gcm".to_owned(), |e| e.trim().to_ascii_lowercase());
-    let (encoding, result) = match encoding.as_str() {
-        "aes128gcm" => ("aes128gcm", ece::decrypt(&keys.ua, &c.body)),
-        "aesgcm" => {
-            let head = c.head.as_ref().expect("aesgcm comes from headers");
-            let params = AesGcmParams::from_headers(
-                head.get("Encryption").unwrap_or(""),
-                head.get("Crypto-Key").unwrap_or(""),
-            );
-            (
-                "aesgcm",
-                params.and_then(|p| ece::decrypt_aesgcm(&keys.ua, &p, &c.body)),
-            )
-        }
-        other => {
+    let head = c.head.as_ref();
+    let found = ece::decrypt_by_encoding(
+        &keys.ua,
+        &encoding,
+        head.and_then(|h| h.get("Encryption")),
+        head.and_then(|h| h.get("Crypto-Key")),
+        &c.body,
+    );
+    let (encoding, result) = match found {
+        Ok(r) => r,
+        Err(other) => {
             return Outcome::failed(
                 &c.label,
                 format!("Content-Encoding {other:?} is neither aes128gcm nor aesgcm"),

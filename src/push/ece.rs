@@ -416,6 +416,29 @@ pub fn encrypt(
     )
 }
 
+/// Decrypts a push body by its `Content-Encoding` (`aes128gcm`, or the
+/// legacy `aesgcm` with its `Encryption` and `Crypto-Key` headers).
+/// Returns the encoding's canonical name with the result; an unknown
+/// encoding is an `Err` with the name as found.
+pub fn decrypt_by_encoding(
+    keys: &UaKeys,
+    encoding: &str,
+    encryption: Option<&str>,
+    crypto_key: Option<&str>,
+    body: &[u8],
+) -> Result<(&'static str, Result<Decrypted, EceError>), String> {
+    let encoding = encoding.trim().to_ascii_lowercase();
+    match encoding.as_str() {
+        "aes128gcm" => Ok(("aes128gcm", decrypt(keys, body))),
+        "aesgcm" => Ok((
+            "aesgcm",
+            AesGcmParams::from_headers(encryption.unwrap_or(""), crypto_key.unwrap_or(""))
+                .and_then(|p| decrypt_aesgcm(keys, &p, body)),
+        )),
+        _ => Err(encoding),
+    }
+}
+
 /// The parameters of a legacy `aesgcm` push, from its headers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AesGcmParams {

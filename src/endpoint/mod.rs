@@ -1,0 +1,487 @@
+//! The push endpoint (RFC 8030 §5 push resource, as a user agent's push
+//! service would run it): `POST /push/<128 random bits>`, and 404 for
+//! everything else. Each request is checked in order — body size (413),
+//! `Content-Encoding` (415), VAPID (401 missing or invalid, 403 another
+//! key), decryption (400) — and becomes exactly one [`Event`]: `push` or
+//! `rejected` with the reason. Nothing is dropped: the handler waits for
+//! room in the event queue rather than discard.
+//!
+//! The router is axum; connections are accepted here (plain, or TLS with a
+//! given or generated certificate), at most `max_connections` at a time,
+//! each bounded in time.
+
+pub mod event;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, Semaphore};
+use tokio::task::JoinHandle;
+use tower::ServiceExt;
+
+pub use event::{Event, PublicKeys, PushEvent};
+
+use crate::push::content::{analyze, PushHeaders};
+use crate::push::ece;
+use crate::push::keys::Keys;
+use crate::push::vapid::{self, Expectations, VapidReport};
+use crate::tls::Identity;
+use crate::webpush::VapidKey;
+
+/// RFC 8291 §4: 4096 bytes of ciphertext, plus the RFC 8188 header
+/// (salt 16, rs 4, idlen 1, keyid 65).
+pub const MAX_BODY: usize = 4096 + 86;
+/// Verified JWTs remembered (a server reuses one JWT for many pushes).
+const JWT_CACHE: usize = 4096;
+
+/// How the endpoint answers pushes (`--reply STATUS[:RETRY_AFTER]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reply {
+    pub status: u16,
+    pub retry_after: Option<u64>,
+}
+
+impl std::str::FromStr for Reply {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (status, retry) = match s.split_once(':') {
+            Some((a, b)) => (a, Some(b)),
+            None => (s, None),
+        };
+        let status: u16 = status
+            .parse()
+            .ok()
+            .filter(|s| (200..600).contains(s))
+            .ok_or_else(|| format!("{s:?}: expected an HTTP status (200-599), e.g. 410 or 429:120"))?;
+        let retry_after = retry
+            .map(|r| {
+                r.parse::<u64>()
+                    .map_err(|_| format!("{r:?}: Retry-After must be a number of seconds"))
+            })
+            .transpose()?;
+        Ok(Self {
+            status,
+            retry_after,
+        })
+    }
+}
+
+/// The endpoint's TLS.
+#[derive(Debug)]
+pub enum EndpointTls {
+    /// Plain http (loopback testing; the draft requires https).
+    None,
+    /// https with this certificate.
+    Identity(Identity),
+}
+
+#[derive(Debug)]
+pub struct EndpointConfig {
+    pub listen: SocketAddr,
+    /// The URL base given out instead of the listen address (a tunnel).
+    pub public_url: Option<String>,
+    pub tls: EndpointTls,
+    pub keys: Arc<Keys>,
+    /// Pushes must be signed with this key (GETVAPID's, or `--vapid`).
+    pub expected_vapid: Option<VapidKey>,
+    pub reply: Option<Reply>,
+    pub max_connections: usize,
+    /// Bounds a whole connection: headers, body and answer.
+    pub request_timeout: Duration,
+    /// Events waiting to be read before requests wait for room.
+    pub queue: usize,
+}
+
+impl EndpointConfig {
+    pub fn new(keys: Arc<Keys>) -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            public_url: None,
+            tls: EndpointTls::None,
+            keys,
+            expected_vapid: None,
+            reply: None,
+            max_connections: 256,
+            request_timeout: Duration::from_secs(10),
+            queue: 1024,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EndpointError {
+    #[error("cannot listen on {0}: {1}")]
+    Listen(SocketAddr, #[source] std::io::Error),
+    #[error("--public-url {0:?} is not an http(s) URL")]
+    PublicUrl(String),
+    #[error(transparent)]
+    Tls(#[from] crate::tls::TlsError),
+}
+
+/// A running endpoint. Dropping it stops it.
+pub struct EndpointHandle {
+    /// The push resource URL to give a server.
+    pub url: String,
+    pub local_addr: SocketAddr,
+    /// Requests, as they are handled.
+    pub events: mpsc::Receiver<Event>,
+    task: JoinHandle<()>,
+}
+
+impl std::fmt::Debug for EndpointHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EndpointHandle")
+            .field("url", &self.url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for EndpointHandle {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+struct Shared {
+    path: String,
+    audience: String,
+    keys: Arc<Keys>,
+    expected: Option<VapidKey>,
+    reply: Option<Reply>,
+    events: mpsc::Sender<Event>,
+    /// JWT (Authorization value) → its report, for JWTs already verified.
+    verified: Mutex<HashMap<String, VapidReport>>,
+}
+
+/// 16 random bytes, base64url: the unguessable part of the path.
+fn random_token() -> String {
+    use aws_lc_rs::rand::{SecureRandom, SystemRandom};
+    let mut b = [0u8; 16];
+    // SystemRandom only fails when the OS has no randomness at all.
+    let _ = SystemRandom::new().fill(&mut b);
+    crate::push::b64::encode(&b)
+}
+
+/// Binds and starts the endpoint.
+pub async fn start(config: EndpointConfig) -> Result<EndpointHandle, EndpointError> {
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| EndpointError::Listen(config.listen, e))?;
+    let local_addr = listener
+        .local_addr()
+        .map_err(|e| EndpointError::Listen(config.listen, e))?;
+    let tls = match &config.tls {
+        EndpointTls::None => None,
+        EndpointTls::Identity(i) => Some(tokio_rustls::TlsAcceptor::from(
+            i.server_config(&[b"http/1.1"])?,
+        )),
+    };
+    let base = match &config.public_url {
+        Some(u) => {
+            let u = u.trim_end_matches('/');
+            if !(u.starts_with("https://") || u.starts_with("http://")) {
+                return Err(EndpointError::PublicUrl(u.to_owned()));
+            }
+            u.to_owned()
+        }
+        None => {
+            let scheme = if tls.is_some() { "https" } else { "http" };
+            format!("{scheme}://{local_addr}")
+        }
+    };
+    let path = format!("/push/{}", random_token());
+    let url = format!("{base}{path}");
+    let audience = crate::webpush::Endpoint::parse_allowing_http(&url)
+        .map(|e| e.origin().to_owned())
+        .unwrap_or_else(|_| base.clone());
+    let (tx, rx) = mpsc::channel(config.queue.max(1));
+    let shared = Arc::new(Shared {
+        path,
+        audience,
+        keys: config.keys,
+        expected: config.expected_vapid,
+        reply: config.reply,
+        events: tx,
+        verified: Mutex::new(HashMap::new()),
+    });
+    let router = Router::new().fallback(handle).with_state(shared);
+    let task = tokio::spawn(accept(
+        listener,
+        router,
+        tls,
+        config.max_connections.max(1),
+        config.request_timeout,
+    ));
+    Ok(EndpointHandle {
+        url,
+        local_addr,
+        events: rx,
+        task,
+    })
+}
+
+async fn accept(
+    listener: TcpListener,
+    router: Router,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    max: usize,
+    timeout: Duration,
+) {
+    let slots = Arc::new(Semaphore::new(max));
+    loop {
+        // At the cap, stop accepting: the kernel queues the rest.
+        let Ok(permit) = slots.clone().acquire_owned().await else {
+            return;
+        };
+        let Ok((tcp, _)) = listener.accept().await else {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        };
+        let _ = tcp.set_nodelay(true);
+        let router = router.clone();
+        let tls = tls.clone();
+        tokio::spawn(async move {
+            let _permit = permit;
+            let service = hyper::service::service_fn(move |req: Request<Incoming>| {
+                router.clone().oneshot(req.map(Body::new))
+            });
+            let mut http = hyper::server::conn::http1::Builder::new();
+            http.timer(TokioTimer::new())
+                .header_read_timeout(timeout)
+                .max_buf_size(64 << 10);
+            let serve = async {
+                match tls {
+                    Some(acceptor) => {
+                        if let Ok(stream) = acceptor.accept(tcp).await {
+                            let _ = http
+                                .serve_connection(TokioIo::new(stream), service)
+                                .await;
+                        }
+                    }
+                    None => {
+                        let _ = http.serve_connection(TokioIo::new(tcp), service).await;
+                    }
+                }
+            };
+            // A connection lives a bounded time, keep-alive included.
+            let _ = tokio::time::timeout(timeout * 6, serve).await;
+        });
+    }
+}
+
+fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    h.get(name).and_then(|v| v.to_str().ok())
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
+    let received_at = event::rfc3339(SystemTime::now());
+    let reject = |status: StatusCode, reason: String, vapid: Option<VapidReport>| {
+        (
+            status,
+            Event::Rejected {
+                received_at: received_at.clone(),
+                status: status.as_u16(),
+                reason,
+                vapid,
+            },
+        )
+    };
+    let (status, event, retry_after) = match check(&shared, req).await {
+        Ok(push) => {
+            let (status, retry) = match shared.reply {
+                Some(r) => (
+                    StatusCode::from_u16(r.status).unwrap_or(StatusCode::CREATED),
+                    r.retry_after,
+                ),
+                None => (StatusCode::CREATED, None),
+            };
+            let mut push = push;
+            push.received_at = received_at.clone();
+            push.status = status.as_u16();
+            (status, Event::Push(Box::new(push)), retry)
+        }
+        Err((status, reason, vapid)) => {
+            let (s, e) = reject(status, reason, vapid);
+            (s, e, None)
+        }
+    };
+    // Wait for room rather than drop: every request is reported. If the
+    // reader is gone the endpoint is shutting down.
+    let _ = shared.events.send(event).await;
+    let mut response = status.into_response();
+    let headers = response.headers_mut();
+    if status == StatusCode::CREATED {
+        // RFC 8030 §5: the push message resource.
+        if let Ok(v) = format!("/message/{}", random_token()).parse() {
+            headers.insert("location", v);
+        }
+    }
+    if let Some(r) = retry_after {
+        headers.insert("retry-after", r.into());
+    }
+    response
+}
+
+type Refusal = (StatusCode, String, Option<VapidReport>);
+
+async fn check(shared: &Shared, req: Request) -> Result<PushEvent, Refusal> {
+    let refuse = |s: StatusCode, r: &str| (s, r.to_owned(), None);
+    let (parts, body) = req.into_parts();
+    let path_ok = aws_lc_rs::constant_time::verify_slices_are_equal(
+        parts.uri.path().as_bytes(),
+        shared.path.as_bytes(),
+    )
+    .is_ok();
+    if !path_ok {
+        return Err(refuse(
+            StatusCode::NOT_FOUND,
+            &format!("no push resource at {} {}", parts.method, parts.uri.path()),
+        ));
+    }
+    if parts.method != axum::http::Method::POST {
+        return Err(refuse(
+            StatusCode::METHOD_NOT_ALLOWED,
+            &format!("{} is not POST", parts.method),
+        ));
+    }
+    let h = &parts.headers;
+    let declared = header(h, "content-length").and_then(|v| v.trim().parse::<u64>().ok());
+    let too_big = || {
+        refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!("body over {MAX_BODY} bytes (RFC 8291 §4: at most 4096 bytes of ciphertext)"),
+        )
+    };
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        return Err(too_big());
+    }
+    let encoding = header(h, "content-encoding").unwrap_or("").to_owned();
+    let body = http_body_util::Limited::new(body, MAX_BODY)
+        .collect()
+        .await
+        .map_err(|e| {
+            if e.is::<http_body_util::LengthLimitError>() {
+                too_big()
+            } else {
+                refuse(StatusCode::BAD_REQUEST, &format!("cannot read the body: {e}"))
+            }
+        })?
+        .to_bytes();
+    let enc_lower = encoding.trim().to_ascii_lowercase();
+    if enc_lower != "aes128gcm" && enc_lower != "aesgcm" {
+        return Err(refuse(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            &format!("Content-Encoding {encoding:?} is neither aes128gcm nor aesgcm"),
+        ));
+    }
+    let report = verify_vapid(shared, h);
+    if !report.valid {
+        let wrong_key = report
+            .findings
+            .iter()
+            .any(|f| matches!(f, vapid::Finding::WrongKey { .. }));
+        let status = if wrong_key {
+            StatusCode::FORBIDDEN
+        } else {
+            StatusCode::UNAUTHORIZED
+        };
+        let reason = report
+            .findings
+            .iter()
+            .filter(|f| f.is_error())
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Err((status, format!("VAPID: {reason}"), Some(report)));
+    }
+    let (encoding, result) = ece::decrypt_by_encoding(
+        &shared.keys.ua,
+        &enc_lower,
+        header(h, "encryption"),
+        header(h, "crypto-key"),
+        &body,
+    )
+    .map_err(|e| refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, &e))?;
+    let decrypted = result.map_err(|e| {
+        (
+            StatusCode::BAD_REQUEST,
+            format!("decryption failed: {e}"),
+            None,
+        )
+    })?;
+    let headers = PushHeaders {
+        content_encoding: Some(encoding.to_owned()),
+        ttl: header(h, "ttl").and_then(|t| t.trim().parse().ok()),
+        urgency: header(h, "urgency").map(str::to_owned),
+        topic: header(h, "topic").map(str::to_owned),
+    };
+    let content = analyze(&decrypted.plaintext, Some(&headers));
+    let mut warnings: Vec<String> = content.warnings.iter().map(ToString::to_string).collect();
+    warnings.extend(
+        report
+            .findings
+            .iter()
+            .filter(|f| !f.is_error())
+            .map(|f| format!("VAPID: {f}")),
+    );
+    Ok(PushEvent {
+        received_at: String::new(),
+        status: 0,
+        encoding,
+        headers,
+        vapid: report,
+        plaintext: content.plaintext,
+        responses: content.responses,
+        warnings,
+    })
+}
+
+/// Verifies the request's VAPID credentials, or takes the report of an
+/// identical JWT verified before (re-verified once it has expired).
+fn verify_vapid(shared: &Shared, h: &HeaderMap) -> VapidReport {
+    let Some(creds) = vapid::parse_authorization(header(h, "authorization"), header(h, "crypto-key"))
+    else {
+        return VapidReport::missing();
+    };
+    let now = now_secs();
+    let cache_key = format!("{}|{}", creds.jwt, creds.key.as_deref().unwrap_or(""));
+    if let Ok(cache) = shared.verified.lock() {
+        if let Some(r) = cache.get(&cache_key) {
+            if r.exp.is_some_and(|e| e > now) {
+                return r.clone();
+            }
+        }
+    }
+    let report = vapid::verify(
+        &creds,
+        &Expectations {
+            audience: Some(&shared.audience),
+            key: shared.expected.as_ref(),
+            now,
+        },
+    );
+    if let Ok(mut cache) = shared.verified.lock() {
+        if cache.len() >= JWT_CACHE {
+            cache.clear();
+        }
+        cache.insert(cache_key, report.clone());
+    }
+    report
+}
