@@ -156,6 +156,46 @@ pub enum Command {
         raw: RawArg,
     },
 
+    /// The whole flow: subscribe with a local endpoint, acknowledge, then stream notifications
+    Subscribe {
+        /// Subscription ID (default: the keys file's, else a new UUID)
+        #[arg(long, value_name = "ID")]
+        id: Option<String>,
+        #[command(flatten)]
+        endpoint: EndpointOpts,
+        /// Do not send ACKWEBPUSH (to see what a server does with an unconfirmed subscription)
+        #[arg(long)]
+        no_ack: bool,
+        /// Seconds to wait for the push carrying the ACKWEBPUSH token
+        #[arg(long, value_name = "SECS", default_value_t = 60)]
+        wait: u64,
+        /// ENABLE this capability first (CONDSTORE, QRESYNC, UTF8=ACCEPT, IMAP4rev2); repeatable
+        #[arg(long, value_name = "CAP")]
+        enable: Vec<String>,
+        /// Delete the subscription (WEBPUSH <ID> NIL) when done or interrupted
+        #[arg(long)]
+        unsubscribe_on_exit: bool,
+    },
+
+    /// The push endpoint alone (no IMAP): receive, verify, decrypt and show pushes
+    Listen {
+        #[command(flatten)]
+        endpoint: EndpointOpts,
+        /// The server's VAPID key (base64url, uncompressed P-256) that pushes must be signed with
+        #[arg(long, value_name = "KEY")]
+        vapid: Option<String>,
+        /// Answer pushes with this status (and Retry-After seconds) instead of 201, e.g. 410 or 429:120
+        #[arg(long, value_name = "STATUS[:RETRY_AFTER]")]
+        reply: Option<crate::endpoint::Reply>,
+    },
+
+    /// A reference IMAP WEBPUSH server, in memory, that sends real pushes
+    #[command(after_long_help = SERVE_AFTER_HELP)]
+    Serve(ServeArgs),
+
+    /// Start serve and an https endpoint on loopback, subscribe, deliver a mail, expunge it: the protocol in one run
+    Demo,
+
     /// Decrypt captured push payloads and explain them (files, or stdin with "-" or nothing)
     Decode {
         /// Keys file (default: $XDG_DATA_HOME/imapwebpush/keys.json)
@@ -213,6 +253,98 @@ pub enum KeysAction {
     },
 }
 
+/// The push endpoint's options (`subscribe`, `listen`).
+#[derive(Debug, Clone, Args)]
+pub struct EndpointOpts {
+    /// Keys file (default: $XDG_DATA_HOME/imapwebpush/keys.json, created mode 0600 if missing)
+    #[arg(long, value_name = "FILE")]
+    pub keys: Option<PathBuf>,
+    /// Address for the endpoint to listen on
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:0")]
+    pub listen: std::net::SocketAddr,
+    /// The URL base given out instead of the listen address (e.g. a tunnel)
+    #[arg(long, value_name = "URL")]
+    pub public_url: Option<String>,
+    /// Serve https with a certificate made now; its CA is written to a file whose path is printed
+    #[arg(long, conflicts_with_all = ["tls_cert", "tls_key"])]
+    pub tls_self_signed: bool,
+    /// Serve https with this certificate chain (with --tls-key)
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key for --tls-cert
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Exit after N pushes (for subscribe: after the ACKWEBPUSH push, which does not count)
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+}
+
+const SERVE_AFTER_HELP: &str = "\
+Accounts live in memory; each has an INBOX. LOGIN and AUTHENTICATE PLAIN need
+TLS (STARTTLS on --listen, or --tls-listen) unless --allow-plaintext-login.
+Without --tls-cert, a throwaway CA and a certificate for localhost and
+127.0.0.1 are made at start; the CA is written to --cert-out (printed), for
+clients to pass as --ca-file.
+
+XROTATEVAPID (administrators only) rotates the VAPID key (draft §8).";
+
+/// `serve`'s options.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Plaintext listener, STARTTLS offered
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:1143")]
+    pub listen: std::net::SocketAddr,
+    /// Also listen with implicit TLS here
+    #[arg(long, value_name = "ADDR")]
+    pub tls_listen: Option<std::net::SocketAddr>,
+    /// Certificate chain for TLS (with --tls-key); default: generated
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// Private key for --tls-cert
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Where to write the generated CA certificate (default: in the temp directory)
+    #[arg(long, value_name = "FILE", conflicts_with = "tls_cert")]
+    pub cert_out: Option<PathBuf>,
+    /// An account as NAME:PASS; repeatable (default demo:demo)
+    #[arg(id = "user", long = "user", value_name = "NAME:PASS")]
+    pub users: Vec<String>,
+    /// An account that may run XROTATEVAPID; repeatable (default: the first account)
+    #[arg(long, value_name = "NAME")]
+    pub admin: Vec<String>,
+    /// VAPID key file (JSON, mode 0600), created if missing; default: a new key each start
+    #[arg(long, value_name = "FILE")]
+    pub vapid_key: Option<PathBuf>,
+    /// The VAPID JWT's sub claim
+    #[arg(
+        long,
+        value_name = "MAILTO",
+        default_value = "mailto:postmaster@localhost"
+    )]
+    pub vapid_subject: String,
+    /// Extra trust roots (PEM) for push endpoints besides the webpki roots; repeatable
+    #[arg(long, value_name = "PEM")]
+    pub push_ca: Vec<PathBuf>,
+    /// Accept http:// endpoints (loopback testing only; the draft requires https)
+    #[arg(long)]
+    pub allow_http_endpoints: bool,
+    /// Allow LOGIN and AUTHENTICATE without TLS (loopback testing only)
+    #[arg(long)]
+    pub allow_plaintext_login: bool,
+    /// Seconds to wait after a 5xx, or a 429 without Retry-After (draft §7.4: 5 minutes)
+    #[arg(long, value_name = "SECS", default_value_t = 300)]
+    pub retry_delay: u64,
+    /// Largest literal accepted, in bytes (APPEND)
+    #[arg(long, value_name = "BYTES", default_value_t = 10 << 20)]
+    pub max_literal: usize,
+    /// Subscriptions per account; WEBPUSH beyond it is answered NO
+    #[arg(long, value_name = "N", default_value_t = 32)]
+    pub max_subscriptions: usize,
+    /// Break one rule of the draft on purpose; repeatable
+    #[arg(long, value_enum, value_name = "NAME")]
+    pub fault: Vec<crate::server::Fault>,
+}
+
 #[derive(Debug, Clone, Copy, Args)]
 pub struct RawArg {
     /// Send the arguments without checking them (to test a server's BAD handling)
@@ -245,6 +377,44 @@ mod tests {
             Cli::try_parse_from(["imapwebpush", "webpush", "x", "https://e/", "--delete"]).is_err()
         );
         assert!(Cli::try_parse_from(["imapwebpush", "webpush", "x", "https://e/"]).is_err());
+    }
+
+    #[test]
+    fn serve_takes_repeated_users_and_faults() {
+        let c = Cli::try_parse_from([
+            "imapwebpush",
+            "serve",
+            "--user",
+            "a:1",
+            "--user",
+            "b:2",
+            "--fault",
+            "skip-ack-push",
+        ])
+        .unwrap();
+        let Command::Serve(s) = c.command else {
+            panic!("not serve")
+        };
+        assert_eq!(s.users, ["a:1", "b:2"]);
+        assert_eq!(s.fault, [crate::server::Fault::SkipAckPush]);
+        let c = Cli::try_parse_from(["imapwebpush", "-u", "me", "lwebpush"]).unwrap();
+        assert_eq!(c.global.user.as_deref(), Some("me"));
+    }
+
+    #[test]
+    fn reply_parses_status_and_retry_after() {
+        let c = Cli::try_parse_from(["imapwebpush", "listen", "--reply", "429:120"]).unwrap();
+        let Command::Listen { reply, .. } = c.command else {
+            panic!("not listen")
+        };
+        assert_eq!(
+            reply,
+            Some(crate::endpoint::Reply {
+                status: 429,
+                retry_after: Some(120)
+            })
+        );
+        assert!(Cli::try_parse_from(["imapwebpush", "listen", "--reply", "abc"]).is_err());
     }
 
     #[test]

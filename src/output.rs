@@ -66,6 +66,27 @@ impl Printer {
         }
     }
 
+    /// One event of a stream: a JSON line, or its text ending in a newline.
+    pub fn event<T: fmt::Display + Serialize>(&self, v: &T) -> io::Result<()> {
+        let mut buf = Vec::new();
+        self.render_into(v, &mut buf);
+        if !buf.ends_with(b"\n") {
+            buf.push(b'\n');
+        }
+        let mut out = io::stdout().lock();
+        out.write_all(&buf)?;
+        out.flush()
+    }
+
+    /// JSON only (skipped in human output, which narrates instead).
+    pub fn json_only<T: fmt::Display + Serialize>(&self, v: &T) -> io::Result<()> {
+        if self.json {
+            self.event(v)
+        } else {
+            Ok(())
+        }
+    }
+
     /// Human text only (skipped under `--json`).
     pub fn text(&self, s: &str) -> io::Result<()> {
         if self.json {

@@ -14,8 +14,12 @@ use crate::tls::Trust;
 pub mod capability;
 pub mod completions;
 pub mod decode;
+pub mod demo;
 pub mod extension;
 pub mod keys;
+pub mod listen;
+pub mod serve;
+pub mod subscribe;
 
 /// The exit statuses of PRODUCT.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,8 +118,41 @@ async fn dispatch(cli: Cli) -> anyhow::Result<Exit> {
             decode::run(printer, &source, inputs).await
         }
         Command::Keys { action } => keys::run(printer, action),
+        Command::Subscribe {
+            id,
+            endpoint,
+            no_ack,
+            wait,
+            enable,
+            unsubscribe_on_exit,
+        } => {
+            let opts = subscribe::Options {
+                id: id.as_deref(),
+                no_ack: *no_ack,
+                wait: std::time::Duration::from_secs(*wait),
+                enable,
+                unsubscribe_on_exit: *unsubscribe_on_exit,
+            };
+            subscribe::run(g, printer, endpoint, &opts).await
+        }
+        Command::Listen {
+            endpoint,
+            vapid,
+            reply,
+        } => listen::run(printer, endpoint, vapid.as_deref(), *reply).await,
+        Command::Serve(args) => serve::run(g, printer, args).await,
+        Command::Demo => demo::run(printer).await,
         Command::Completions { shell } => completions::run(*shell),
     }
+}
+
+/// Something the user asked for did not happen (exit 1), with a hint:
+/// e.g. the confirmation push never came.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Failed {
+    pub message: String,
+    pub hint: Option<String>,
 }
 
 /// Prints an error with its causes and a hint; returns the exit status.
@@ -136,6 +173,8 @@ fn report(e: &anyhow::Error) -> Exit {
             i.hint().map(str::to_owned)
         } else if let Some(u) = c.downcast_ref::<UsageError>() {
             u.hint.clone()
+        } else if let Some(f) = c.downcast_ref::<Failed>() {
+            f.hint.clone()
         } else if let Some(k) = c.downcast_ref::<crate::push::keys::KeyError>() {
             k.hint()
         } else {
@@ -145,7 +184,11 @@ fn report(e: &anyhow::Error) -> Exit {
     if let Some(h) = hint {
         eprintln!("{} {h}", "hint:".cyan().bold());
     }
-    Exit::Error
+    if e.chain().any(|c| c.is::<Failed>()) {
+        Exit::Failure
+    } else {
+        Exit::Error
+    }
 }
 
 /// Connects as the global options say; logs in when `login` is set (or, for

@@ -63,7 +63,9 @@ impl std::str::FromStr for Reply {
             .parse()
             .ok()
             .filter(|s| (200..600).contains(s))
-            .ok_or_else(|| format!("{s:?}: expected an HTTP status (200-599), e.g. 410 or 429:120"))?;
+            .ok_or_else(|| {
+                format!("{s:?}: expected an HTTP status (200-599), e.g. 410 or 429:120")
+            })?;
         let retry_after = retry
             .map(|r| {
                 r.parse::<u64>()
@@ -136,7 +138,21 @@ pub struct EndpointHandle {
     pub local_addr: SocketAddr,
     /// Requests, as they are handled.
     pub events: mpsc::Receiver<Event>,
+    shared: Arc<Shared>,
     task: JoinHandle<()>,
+}
+
+impl EndpointHandle {
+    /// Pins the key pushes must be signed with (learnt from GETVAPID after
+    /// the endpoint started).
+    pub fn expect_vapid(&self, key: VapidKey) {
+        if let Ok(mut e) = self.shared.expected.lock() {
+            *e = Some(key);
+        }
+        if let Ok(mut c) = self.shared.verified.lock() {
+            c.clear();
+        }
+    }
 }
 
 impl std::fmt::Debug for EndpointHandle {
@@ -157,7 +173,7 @@ struct Shared {
     path: String,
     audience: String,
     keys: Arc<Keys>,
-    expected: Option<VapidKey>,
+    expected: Mutex<Option<VapidKey>>,
     reply: Option<Reply>,
     events: mpsc::Sender<Event>,
     /// JWT (Authorization value) → its report, for JWTs already verified.
@@ -210,12 +226,12 @@ pub async fn start(config: EndpointConfig) -> Result<EndpointHandle, EndpointErr
         path,
         audience,
         keys: config.keys,
-        expected: config.expected_vapid,
+        expected: Mutex::new(config.expected_vapid),
         reply: config.reply,
         events: tx,
         verified: Mutex::new(HashMap::new()),
     });
-    let router = Router::new().fallback(handle).with_state(shared);
+    let router = Router::new().fallback(handle).with_state(shared.clone());
     let task = tokio::spawn(accept(
         listener,
         router,
@@ -227,6 +243,7 @@ pub async fn start(config: EndpointConfig) -> Result<EndpointHandle, EndpointErr
         url,
         local_addr,
         events: rx,
+        shared,
         task,
     })
 }
@@ -264,9 +281,7 @@ async fn accept(
                 match tls {
                     Some(acceptor) => {
                         if let Ok(stream) = acceptor.accept(tcp).await {
-                            let _ = http
-                                .serve_connection(TokioIo::new(stream), service)
-                                .await;
+                            let _ = http.serve_connection(TokioIo::new(stream), service).await;
                         }
                     }
                     None => {
@@ -380,7 +395,10 @@ async fn check(shared: &Shared, req: Request) -> Result<PushEvent, Refusal> {
             if e.is::<http_body_util::LengthLimitError>() {
                 too_big()
             } else {
-                refuse(StatusCode::BAD_REQUEST, &format!("cannot read the body: {e}"))
+                refuse(
+                    StatusCode::BAD_REQUEST,
+                    &format!("cannot read the body: {e}"),
+                )
             }
         })?
         .to_bytes();
@@ -456,7 +474,8 @@ async fn check(shared: &Shared, req: Request) -> Result<PushEvent, Refusal> {
 /// Verifies the request's VAPID credentials, or takes the report of an
 /// identical JWT verified before (re-verified once it has expired).
 fn verify_vapid(shared: &Shared, h: &HeaderMap) -> VapidReport {
-    let Some(creds) = vapid::parse_authorization(header(h, "authorization"), header(h, "crypto-key"))
+    let Some(creds) =
+        vapid::parse_authorization(header(h, "authorization"), header(h, "crypto-key"))
     else {
         return VapidReport::missing();
     };
@@ -469,11 +488,12 @@ fn verify_vapid(shared: &Shared, h: &HeaderMap) -> VapidReport {
             }
         }
     }
+    let expected = shared.expected.lock().ok().and_then(|e| e.clone());
     let report = vapid::verify(
         &creds,
         &Expectations {
             audience: Some(&shared.audience),
-            key: shared.expected.as_ref(),
+            key: expected.as_ref(),
             now,
         },
     );

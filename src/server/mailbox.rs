@@ -93,7 +93,7 @@ pub(super) fn updates(s: &mut Session) {
     let before = sel.view.len();
     sel.view
         .extend(current.iter().filter(|c| c.0 > last).map(|c| (c.0, c.1)));
-    if sel.view.len() != before || !gone.is_empty() {
+    if sel.view.len() != before {
         lines.push(format!("* {} EXISTS", sel.view.len()));
     }
     for l in lines {

@@ -408,6 +408,15 @@ pub fn build(events: &[(String, MailEvent)], enabled: Enabled, faults: &Faults) 
     for name in order {
         let select = format!("* SELECT {}\r\n", mailbox(name, enabled.utf8)).into_bytes();
         let mut vanished: Vec<u32> = Vec::new();
+        // Flag changes of a message expunged in the same batch tell nothing.
+        let gone: Vec<u32> = events
+            .iter()
+            .filter(|(m, _)| m == name)
+            .filter_map(|(_, e)| match e {
+                MailEvent::Vanished { uid } => Some(*uid),
+                _ => None,
+            })
+            .collect();
         for (_, ev) in events.iter().filter(|(m, _)| m == name) {
             match ev {
                 MailEvent::New {
@@ -437,6 +446,7 @@ pub fn build(events: &[(String, MailEvent)], enabled: Enabled, faults: &Faults) 
                     };
                     packer.add(name, &select, choices, oversize);
                 }
+                MailEvent::Flags { uid, .. } if gone.contains(uid) => {}
                 MailEvent::Flags {
                     uid,
                     seq,
@@ -656,6 +666,14 @@ mod tests {
         assert_eq!(
             String::from_utf8_lossy(&p[0].bytes),
             "* SELECT INBOX\r\n* 2 FETCH (UID 5 FLAGS (\\Seen) MODSEQ (9))\r\n* VANISHED 1:3\r\n"
+        );
+        // A flag change of a message expunged in the same batch is dropped.
+        let mut events = events;
+        events.push(("INBOX".to_owned(), MailEvent::Vanished { uid: 5 }));
+        let p = build(&events, enabled, &Faults::default());
+        assert_eq!(
+            String::from_utf8_lossy(&p[0].bytes),
+            "* SELECT INBOX\r\n* VANISHED 1:3,5\r\n"
         );
         assert_eq!(p[0].urgency, "normal");
         check(&p[0]);

@@ -251,25 +251,6 @@ pub struct AccountSpec {
     pub admin: bool,
 }
 
-fn uuid_v4() -> String {
-    use aws_lc_rs::rand::{SecureRandom, SystemRandom};
-    let mut b = [0u8; 16];
-    // The system RNG does not fail on any supported platform; a zero token
-    // would still be a valid (if guessable) UUID shape.
-    let _ = SystemRandom::new().fill(&mut b);
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
-}
-
 fn remaining(until: Option<SystemTime>, now: SystemTime) -> u32 {
     until
         .and_then(|u| u.duration_since(now).ok())
@@ -678,7 +659,7 @@ impl Store {
         if self.faults.has(Fault::ActivateWithoutAck) {
             sub.state = SubState::Active { generation };
         }
-        let token = uuid_v4();
+        let token = crate::webpush::types::new_uuid_v4();
         let (serial, version) = (sub.serial, sub.version);
         let info = Self::info(sub, now);
         let target = Self::target(user, sub);

@@ -461,6 +461,26 @@ impl std::str::FromStr for Silence {
     }
 }
 
+/// A random UUIDv4 (RFC 9562 §5.4), the form §6.4 recommends for tokens
+/// and that subscription IDs usually take.
+pub fn new_uuid_v4() -> String {
+    use aws_lc_rs::rand::{SecureRandom, SystemRandom};
+    let mut b = [0u8; 16];
+    // The system RNG fails only when the OS has no randomness at all.
+    let _ = SystemRandom::new().fill(&mut b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
 /// RFC 9051 `number`: 1*DIGIT, an unsigned 32-bit value.
 pub fn parse_number(s: &str) -> Option<u32> {
     if s.is_empty() || !s.bytes().all(|c| c.is_ascii_digit()) {
