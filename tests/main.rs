@@ -8,4 +8,5 @@ mod crosscheck;
 mod decode;
 mod draft_examples;
 mod robustness;
+mod server;
 mod tls;

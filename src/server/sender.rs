@@ -240,7 +240,7 @@ async fn worker(
 ) {
     let faults = store.faults().clone();
     let mut blocked_until: Option<Instant> = None;
-    let mut jwt: Option<(usize, Instant, String)> = None;
+    let mut jwt: Option<JwtCache> = None;
     while let Some(job) = rx.recv().await {
         // Fields may change under one serial (an update to a new endpoint):
         // each job carries the target it was made for.
@@ -334,8 +334,16 @@ async fn worker(
     }
 }
 
+/// The last JWT a worker signed: for which key and audience, and when.
+struct JwtCache {
+    signer: usize,
+    aud: String,
+    at: Instant,
+    value: String,
+}
+
 fn cached_jwt(
-    cache: &mut Option<(usize, Instant, String)>,
+    cache: &mut Option<JwtCache>,
     signer: &Arc<VapidSigner>,
     target: &Target,
     config: &SenderConfig,
@@ -343,16 +351,18 @@ fn cached_jwt(
 ) -> Option<String> {
     let faults = store.faults();
     let id = Arc::as_ptr(signer) as usize;
-    if let Some((who, at, value)) = cache.as_ref() {
-        if *who == id && at.elapsed() < JWT_REUSE {
-            return Some(value.clone());
-        }
-    }
     let aud = if faults.has(Fault::BadJwtAud) {
         "https://wrong-audience.invalid".to_owned()
     } else {
         target.fields.endpoint.origin().to_owned()
     };
+    // An update may move a subscription to another origin (and a rotation
+    // changes the key): reuse a JWT only for the same key and audience.
+    if let Some(c) = cache.as_ref() {
+        if c.signer == id && c.aud == aud && c.at.elapsed() < JWT_REUSE {
+            return Some(c.value.clone());
+        }
+    }
     let lifetime = if faults.has(Fault::LongJwtExp) {
         Duration::from_secs(48 * 3600)
     } else {
@@ -364,7 +374,12 @@ fn cached_jwt(
     let sub = (!faults.has(Fault::NoJwtSub)).then_some(config.subject.as_str());
     let jwt = signer.sign(&aud, exp, sub).ok()?;
     let value = signer.authorization(&jwt);
-    *cache = Some((id, Instant::now(), value.clone()));
+    *cache = Some(JwtCache {
+        signer: id,
+        aud,
+        at: Instant::now(),
+        value: value.clone(),
+    });
     Some(value)
 }
 

@@ -6,6 +6,7 @@
 
 pub mod peer;
 pub mod pki;
+pub mod rig;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -121,6 +122,24 @@ impl Bin {
             pipe.write_all(data).expect("write stdin");
         }
         Run(child.wait_with_output().expect("wait for the binary"))
+    }
+
+    /// Starts the binary with stdout piped, for commands that stream.
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_imapwebpush"));
+        cmd.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", self.home.path())
+            .env("XDG_DATA_HOME", self.home.path().join("data"))
+            .env("NO_COLOR", "1")
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (k, v) in &self.envs {
+            cmd.env(k, v);
+        }
+        cmd.spawn().expect("run the binary")
     }
 
     pub fn path(&self, name: &str) -> PathBuf {

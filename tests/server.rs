@@ -1,0 +1,654 @@
+//! The reference server (`serve`) over loopback, driven by our IMAP client
+//! library, pushing to our endpoint library over https: the draft's §5
+//! exchanges byte for byte, the whole lifecycle, the activation rules,
+//! token expiry, silencing, §7.4 removal and retry, §8 rotation, sessions
+//! seeing each other, and limits on what a client may send.
+
+use std::time::{Duration, Instant};
+
+use imapwebpush::endpoint::{Event, Reply};
+use imapwebpush::push::content::PushResponse;
+use imapwebpush::server::{Fault, Faults, Outcome};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+use crate::support::rig::{
+    lines, next_delivery, next_event, next_push, subscribe, webpush, Rig, WAIT,
+};
+use crate::support::{transcript, Step};
+
+const DRAFT_VAPID: &str =
+    "BOniQ9xHBPNY9gnQW4o-16vHqOb40pEIMifyUdFsxAgyzVkFMguxw0QrdbZcq8hRjN2zpeInRvKVPlkzABvuTnI";
+const ID1: &str = "a8282bf9-6102-4e1b-bb61-d26d0e532e65";
+
+/// Plays a draft transcript against the server: each C: line is sent (with
+/// `subs` applied), and the S: lines that follow must come back exactly
+/// (with `subs` applied and the tag the client used).
+async fn play(s: &mut imapwebpush::imap::Session, name: &str, subs: &[(&str, String)]) {
+    let apply = |t: &str| {
+        subs.iter()
+            .fold(t.to_owned(), |acc, (from, to)| acc.replace(from, to))
+    };
+    let steps = transcript(name);
+    let mut i = 0;
+    while i < steps.len() {
+        let Step::Client { tag, text } = &steps[i] else {
+            panic!("{name}: a transcript starts with C:")
+        };
+        let reply = s.run(&apply(text)).await.unwrap();
+        let mut expected = Vec::new();
+        i += 1;
+        while let Some(Step::Server(line)) = steps.get(i) {
+            let line = apply(line);
+            expected.push(match line.strip_prefix(&format!("{tag} ")) {
+                Some(rest) => format!("{} {rest}", reply.tag),
+                None => line,
+            });
+            i += 1;
+        }
+        assert_eq!(lines(&reply), expected, "{name}: {text}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn draft_section_5_examples_byte_for_byte() {
+    // §5.1 and §5.2 as written (their endpoints do not resolve here, which
+    // only makes the ACKWEBPUSH pushes fail in the background).
+    let rig = Rig::start().await;
+    let key = rig.server.vapid_key().to_string();
+    let mut s = rig.client().await;
+    play(&mut s, "5.1-getvapid.txt", &[(DRAFT_VAPID, key.clone())]).await;
+    play(&mut s, "5.2-webpush.txt", &[(DRAFT_VAPID, key.clone())]).await;
+    play(&mut s, "5.3-ackwebpush-unknown.txt", &[]).await;
+
+    // §5.3: the inactive subscription's endpoint is ours, so that the
+    // token it pushes can be played back.
+    let (mut ep, keys) = rig.endpoint(None).await;
+    webpush(&mut s, ID1, &ep, &keys).await;
+    let token = next_push(&mut ep).await.ack_token().unwrap().to_owned();
+    play(
+        &mut s,
+        "5.3-ackwebpush.txt",
+        &[
+            (
+                "https://push.example.net/push/JzLQ3raZJfFBR0aqvOMsLrt54w4rJUsV",
+                ep.url.clone(),
+            ),
+            ("585078c5-fb8b-4ed0-8e77-474ab08f0a30", token),
+        ],
+    )
+    .await;
+
+    // §5.5 on that active subscription; the clock stands still, so the
+    // silence reads 10 both times.
+    play(
+        &mut s,
+        "5.5-silwebpush.txt",
+        &[("https://push.endpoint.tld/random1", ep.url.clone())],
+    )
+    .await;
+
+    // §5.4: one active, one inactive, one silenced for 1112 s.
+    let rig = Rig::start().await;
+    let mut s = rig.client().await;
+    let mut eps = Vec::new();
+    for (id, confirm) in [
+        (ID1, true),
+        ("80a3b492-bc9c-46a9-91ab-5866b27073bb", false),
+        ("28626e4e-37d1-456c-a667-5258b5528508", true),
+    ] {
+        let (mut ep, keys) = rig.endpoint(None).await;
+        if confirm {
+            subscribe(&mut s, id, &mut ep, &keys).await;
+        } else {
+            webpush(&mut s, id, &ep, &keys).await;
+        }
+        eps.push(ep);
+    }
+    let r = s
+        .run("SILWEBPUSH 28626e4e-37d1-456c-a667-5258b5528508 1112")
+        .await
+        .unwrap();
+    assert!(r.is_ok());
+    let subs: Vec<(&str, String)> = ["random1", "random2", "random3"]
+        .iter()
+        .zip(&eps)
+        .map(|(r, ep)| {
+            let from: &str = match *r {
+                "random1" => "https://push.endpoint.tld/random1",
+                "random2" => "https://push.endpoint.tld/random2",
+                _ => "https://push.endpoint.tld/random3",
+            };
+            (from, ep.url.clone())
+        })
+        .collect();
+    play(&mut s, "5.4-lwebpush.txt", &subs).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lifecycle_from_subscription_to_vanished() {
+    let rig = Rig::start().await;
+    let mut s = rig.client().await;
+    let (mut ep, keys) = rig.endpoint(None).await;
+
+    // Create: inactive, with the VAPID key.
+    let created = webpush(&mut s, ID1, &ep, &keys).await;
+    assert_eq!(created[0], format!("* VAPID {}", rig.server.vapid_key()));
+    assert_eq!(created[1], format!("* WEBPUSH {ID1} {} NIL", ep.url));
+
+    // The ACKWEBPUSH push: signed with the GETVAPID key, low urgency.
+    let ack = next_push(&mut ep).await;
+    assert!(ack.vapid.valid, "{:?}", ack.vapid);
+    assert_eq!(
+        ack.vapid.key.as_deref(),
+        Some(rig.server.vapid_key().as_str())
+    );
+    assert_eq!(ack.headers.urgency.as_deref(), Some("low"));
+    assert_eq!(ack.headers.ttl, Some(604_800));
+    assert_eq!(ack.headers.topic, None);
+    assert!(ack.warnings.is_empty(), "{:?}", ack.warnings);
+    let token = ack.ack_token().unwrap().to_owned();
+    let r = s.run(&format!("ACKWEBPUSH {token}")).await.unwrap();
+    assert_eq!(
+        lines(&r),
+        [
+            format!("* WEBPUSH {ID1} {} 0", ep.url),
+            format!("{} OK ACKWEBPUSH completed", r.tag)
+        ]
+    );
+    // A token is good once.
+    let again = s.run(&format!("ACKWEBPUSH {token}")).await.unwrap();
+    assert!(!again.is_ok());
+
+    // New mail: SELECT, then UIDFETCH with ENVELOPE and BINARY, high.
+    let other = rig.client_as("demo").await;
+    drop(other);
+    let msg = b"From: Fred Foobar <foobar@Blurdybloop.example>\r\nSubject: afternoon meeting\r\n\r\nHello Joe\r\n";
+    let r = s
+        .run_args(&[
+            imapwebpush::imap::Arg::Raw("APPEND INBOX"),
+            imapwebpush::imap::Arg::Literal(msg),
+        ])
+        .await
+        .unwrap();
+    assert!(r.is_ok(), "{:?}", lines(&r));
+    let push = next_push(&mut ep).await;
+    assert!(push.vapid.valid);
+    assert_eq!(push.headers.urgency.as_deref(), Some("high"));
+    assert!(push.warnings.is_empty(), "{:?}", push.warnings);
+    assert!(matches!(&push.responses[0], PushResponse::Select { mailbox } if mailbox == "INBOX"));
+    let PushResponse::UidFetch { uid: 1, items } = &push.responses[1] else {
+        panic!("{:?}", push.responses)
+    };
+    assert_eq!(items["ENVELOPE"]["subject"], "afternoon meeting");
+    assert!(push.plaintext.contains("BINARY[] {"), "{}", push.plaintext);
+    assert!(push.plaintext.contains("Hello Joe"));
+
+    // Expunge: VANISHED, normal urgency.
+    for cmd in [
+        "SELECT INBOX",
+        "UID STORE 1 +FLAGS.SILENT (\\Deleted)",
+        "UID EXPUNGE 1",
+    ] {
+        assert!(s.run(cmd).await.unwrap().is_ok(), "{cmd}");
+    }
+    let push = loop {
+        let p = next_push(&mut ep).await;
+        if p.plaintext.contains("VANISHED") {
+            break p;
+        }
+    };
+    assert!(
+        push.plaintext.ends_with("* VANISHED 1\r\n"),
+        "{}",
+        push.plaintext
+    );
+    assert!(push.plaintext.starts_with("* SELECT INBOX\r\n"));
+    assert_eq!(push.headers.urgency.as_deref(), Some("normal"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn update_with_equal_fields_keeps_it_active_and_a_different_field_deactivates() {
+    let rig = Rig::start().await;
+    let mut s = rig.client().await;
+    let (mut ep, keys) = rig.endpoint(None).await;
+    subscribe(&mut s, ID1, &mut ep, &keys).await;
+
+    let same = webpush(&mut s, ID1, &ep, &keys).await;
+    assert!(
+        same.contains(&format!("* WEBPUSH {ID1} {} 0", ep.url)),
+        "{same:?}"
+    );
+
+    let (mut ep2, keys2) = rig.endpoint(None).await;
+    let changed = webpush(&mut s, ID1, &ep2, &keys2).await;
+    assert!(
+        changed.contains(&format!("* WEBPUSH {ID1} {} NIL", ep2.url)),
+        "{changed:?}"
+    );
+    assert!(changed.iter().any(|l| l.starts_with("* VAPID ")));
+    // The new endpoint gets a new token, encrypted with the new key.
+    let push = next_push(&mut ep2).await;
+    let token = push.ack_token().unwrap().to_owned();
+    // No mail is pushed while it is inactive: only the new endpoint's token.
+    let r = s.run(&format!("ACKWEBPUSH {token}")).await.unwrap();
+    assert!(r.is_ok());
+    assert!(
+        ep.events.try_recv().is_err(),
+        "the old endpoint got nothing more"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_expire_after_ten_minutes() {
+    let rig = Rig::start().await;
+    let mut s = rig.client().await;
+    let (mut ep, keys) = rig.endpoint(None).await;
+    webpush(&mut s, ID1, &ep, &keys).await;
+    let token = next_push(&mut ep).await.ack_token().unwrap().to_owned();
+    rig.clock.advance(Duration::from_secs(601));
+    let r = s.run(&format!("ACKWEBPUSH {token}")).await.unwrap();
+    assert_eq!(lines(&r), [format!("{} NO ACKWEBPUSH completed", r.tag)]);
+    let l = s.run("LWEBPUSH *").await.unwrap();
+    assert!(
+        lines(&l)[0].ends_with(" NIL"),
+        "still inactive: {:?}",
+        lines(&l)
+    );
+
+    // One issued 9 minutes 59 seconds ago still works.
+    webpush(&mut s, ID1, &ep, &keys).await;
+    let token = next_push(&mut ep).await.ack_token().unwrap().to_owned();
+    rig.clock.advance(Duration::from_secs(599));
+    assert!(s.run(&format!("ACKWEBPUSH {token}")).await.unwrap().is_ok());
+}
+
+async fn append(s: &mut imapwebpush::imap::Session, subject: &str) {
+    let msg = format!("Subject: {subject}\r\n\r\nbody\r\n");
+    let r = s
+        .run_args(&[
+            imapwebpush::imap::Arg::Raw("APPEND INBOX"),
+            imapwebpush::imap::Arg::Literal(msg.as_bytes()),
+        ])
+        .await
+        .unwrap();
+    assert!(r.is_ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn silenced_subscriptions_get_nothing() {
+    let rig = Rig::start().await;
+    let mut s = rig.client().await;
+    let (mut quiet, qkeys) = rig.endpoint(None).await;
+    let (mut loud, lkeys) = rig.endpoint(None).await;
+    subscribe(&mut s, "quiet", &mut quiet, &qkeys).await;
+    subscribe(&mut s, "loud", &mut loud, &lkeys).await;
+
+    let r = s.run("SILWEBPUSH quiet 60").await.unwrap();
+    assert_eq!(lines(&r)[0], format!("* WEBPUSH quiet {} 60", quiet.url));
+    append(&mut s, "one").await;
+    // The unsilenced subscription's push marks that the batch went out.
+    assert!(next_push(&mut loud).await.plaintext.contains("one"));
+    assert!(quiet.events.try_recv().is_err(), "silenced, yet pushed");
+
+    // 0 ends the silence.
+    assert!(s.run("SILWEBPUSH quiet 0").await.unwrap().is_ok());
+    append(&mut s, "two").await;
+    assert!(next_push(&mut quiet).await.plaintext.contains("two"));
+    next_push(&mut loud).await;
+
+    // `session`: silent while that connection lives, not shown in WEBPUSH.
+    let mut holder = rig.client().await;
+    let r = holder.run("SILWEBPUSH quiet session").await.unwrap();
+    assert_eq!(lines(&r)[0], format!("* WEBPUSH quiet {} 0", quiet.url));
+    append(&mut s, "three").await;
+    next_push(&mut loud).await;
+    assert!(
+        quiet.events.try_recv().is_err(),
+        "session-silenced, yet pushed"
+    );
+    holder.logout().await.unwrap();
+    drop(holder);
+    // Released when the connection ends; the server notices the close
+    // asynchronously, so wait for the next push rather than race it.
+    let deadline = Instant::now() + WAIT;
+    loop {
+        append(&mut s, "four").await;
+        next_push(&mut loud).await;
+        if let Ok(Event::Push(p)) = quiet.events.try_recv() {
+            assert!(p.plaintext.contains("four"));
+            break;
+        }
+        assert!(Instant::now() < deadline, "silence outlived the connection");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    // Unknown or inactive: NO.
+    assert!(!s.run("SILWEBPUSH nosuch 10").await.unwrap().is_ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_4xx_from_the_push_service_removes_the_subscription() {
+    let rig = Rig::start().await;
+    let mut s = rig.client().await;
+    let mut log = rig.server.deliveries();
+    let (ep, keys) = rig
+        .endpoint(Some(Reply {
+            status: 410,
+            retry_after: None,
+        }))
+        .await;
+    webpush(&mut s, "gone", &ep, &keys).await;
+    let d = next_delivery(&mut log, "gone").await;
+    assert_eq!((d.status, d.outcome), (Some(410), Outcome::Removed));
+    let l = s.run("LWEBPUSH *").await.unwrap();
+    assert_eq!(lines(&l), [format!("{} OK LWEBPUSH completed", l.tag)]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keep_after_410_fault_keeps_it() {
+    let rig = Rig::start_with(|c| c.faults = Faults::new([Fault::KeepAfter410])).await;
+    let mut s = rig.client().await;
+    let mut log = rig.server.deliveries();
+    let (ep, keys) = rig
+        .endpoint(Some(Reply {
+            status: 410,
+            retry_after: None,
+        }))
+        .await;
+    webpush(&mut s, "kept", &ep, &keys).await;
+    assert_eq!(next_delivery(&mut log, "kept").await.outcome, Outcome::Kept);
+    assert_eq!(lines(&s.run("LWEBPUSH *").await.unwrap()).len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_waits_for_retry_after_then_sends_again() {
+    let rig = Rig::start().await;
+    let mut s = rig.client().await;
+    let mut log = rig.server.deliveries();
+    let (mut ep, keys) = rig
+        .endpoint(Some(Reply {
+            status: 429,
+            retry_after: Some(1),
+        }))
+        .await;
+    webpush(&mut s, "busy", &ep, &keys).await;
+    let first = next_delivery(&mut log, "busy").await;
+    let Outcome::Retry { after, .. } = first.outcome else {
+        panic!("{first:?}")
+    };
+    assert_eq!(after, Duration::from_secs(1));
+    let t0 = Instant::now();
+    next_event(&mut ep).await;
+    next_event(&mut ep).await;
+    // The second attempt came no sooner than Retry-After said.
+    assert!(
+        t0.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        t0.elapsed()
+    );
+    let second = next_delivery(&mut log, "busy").await;
+    assert_eq!(second.status, Some(429));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_without_retry_after_waits_the_retry_delay() {
+    let rig = Rig::start_with(|c| c.retry_delay = Duration::from_millis(700)).await;
+    let mut s = rig.client().await;
+    let mut log = rig.server.deliveries();
+    let (mut ep, keys) = rig
+        .endpoint(Some(Reply {
+            status: 429,
+            retry_after: None,
+        }))
+        .await;
+    webpush(&mut s, "busy", &ep, &keys).await;
+    let first = next_delivery(&mut log, "busy").await;
+    assert!(
+        matches!(first.outcome, Outcome::Retry { after, .. } if after == Duration::from_millis(700))
+    );
+    next_event(&mut ep).await;
+    let t0 = Instant::now();
+    next_event(&mut ep).await;
+    assert!(
+        t0.elapsed() >= Duration::from_millis(600),
+        "{:?}",
+        t0.elapsed()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rotation_pushes_the_new_key_signed_with_the_old_and_deactivates() {
+    let rig = Rig::start().await;
+    let old_key = rig.server.vapid_key();
+    let mut s = rig.client().await;
+    let (mut ep, keys) = rig.endpoint(None).await;
+    subscribe(&mut s, ID1, &mut ep, &keys).await;
+    // A pending token for another subscription dies with the old key.
+    let (mut ep2, keys2) = rig.endpoint(None).await;
+    webpush(&mut s, "pending", &ep2, &keys2).await;
+    let pending_token = next_push(&mut ep2).await.ack_token().unwrap().to_owned();
+
+    // Not for ordinary accounts.
+    let mut other = rig.client_as("other").await;
+    assert!(!other.run("XROTATEVAPID").await.unwrap().is_ok());
+
+    let r = s.run("XROTATEVAPID").await.unwrap();
+    assert!(r.is_ok(), "{:?}", lines(&r));
+    let new_key = rig.server.vapid_key();
+    assert_ne!(new_key, old_key);
+    assert_eq!(lines(&r)[0], format!("* VAPID {new_key}"));
+
+    let push = next_push(&mut ep).await;
+    assert_eq!(push.plaintext, format!("* VAPID {new_key}\r\n"));
+    assert_eq!(push.vapid.key.as_deref(), Some(old_key.as_str()));
+    assert!(push.vapid.valid);
+
+    let r = s.run(&format!("ACKWEBPUSH {pending_token}")).await.unwrap();
+    assert!(!r.is_ok(), "a token from before the rotation still works");
+    let l = lines(&s.run(&format!("LWEBPUSH {ID1}")).await.unwrap());
+    assert!(l[0].ends_with(" NIL"), "{l:?}");
+
+    // §8: WEBPUSH again gives VAPID, WEBPUSH … NIL, and a token signed
+    // with the new key.
+    ep.expect_vapid(new_key.clone());
+    let again = webpush(&mut s, ID1, &ep, &keys).await;
+    assert_eq!(again[0], format!("* VAPID {new_key}"));
+    assert_eq!(again[1], format!("* WEBPUSH {ID1} {} NIL", ep.url));
+    let push = next_push(&mut ep).await;
+    assert_eq!(push.vapid.key.as_deref(), Some(new_key.as_str()));
+    let token = push.ack_token().unwrap().to_owned();
+    assert!(s.run(&format!("ACKWEBPUSH {token}")).await.unwrap().is_ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_connections_see_each_others_changes() {
+    let rig = Rig::start().await;
+    let mut a = rig.client().await;
+    let mut b = rig.client().await;
+    assert!(a.run("SELECT INBOX").await.unwrap().is_ok());
+    append(&mut b, "from b").await;
+    let r = a.run("NOOP").await.unwrap();
+    assert!(
+        lines(&r).contains(&"* 1 EXISTS".to_owned()),
+        "{:?}",
+        lines(&r)
+    );
+
+    // IDLE: the change arrives unasked.
+    a.write_line(b"i1 IDLE", "i1 IDLE").await.unwrap();
+    let cont = a.read_frame().await.unwrap();
+    assert!(cont.raw.starts_with('+'), "{}", cont.raw);
+    append(&mut b, "again").await;
+    let frame = a.read_frame().await.unwrap();
+    assert_eq!(frame.raw.trim_end(), "* 2 EXISTS");
+    a.write_line(b"DONE", "DONE").await.unwrap();
+    let done = a.read_frame().await.unwrap();
+    assert_eq!(done.raw.trim_end(), "i1 OK IDLE terminated");
+
+    // B flags, then expunges; A is told of each on NOOP.
+    assert!(b.run("SELECT INBOX").await.unwrap().is_ok());
+    assert!(b.run("STORE 1 +FLAGS (\\Deleted)").await.unwrap().is_ok());
+    let r = a.run("NOOP").await.unwrap();
+    assert_eq!(lines(&r)[0], "* 1 FETCH (UID 1 FLAGS (\\Deleted))");
+    assert!(b.run("EXPUNGE").await.unwrap().is_ok());
+    let r = a.run("NOOP").await.unwrap();
+    assert_eq!(lines(&r)[0], "* 1 EXPUNGE");
+}
+
+/// A raw STARTTLS-less connection (commands before login need no TLS).
+async fn raw(
+    rig: &Rig,
+) -> (
+    BufReader<tokio::net::tcp::OwnedReadHalf>,
+    tokio::net::tcp::OwnedWriteHalf,
+) {
+    let tcp = tokio::net::TcpStream::connect(rig.server.addr)
+        .await
+        .unwrap();
+    let (r, w) = tcp.into_split();
+    let mut r = BufReader::new(r);
+    let mut greeting = String::new();
+    r.read_line(&mut greeting).await.unwrap();
+    assert!(greeting.starts_with("* OK"), "{greeting}");
+    (r, w)
+}
+
+async fn read_line(r: &mut BufReader<tokio::net::tcp::OwnedReadHalf>) -> String {
+    let mut l = String::new();
+    tokio::time::timeout(WAIT, r.read_line(&mut l))
+        .await
+        .unwrap()
+        .unwrap();
+    l
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversize_lines_and_literals_are_refused_and_others_still_served() {
+    let rig = Rig::start_with(|c| c.max_literal = 1 << 20).await;
+    let mut bystander = rig.client().await;
+
+    // A 70 KiB line: BYE, connection closed, never buffered whole.
+    let (mut r, mut w) = raw(&rig).await;
+    let long = vec![b'x'; 70 << 10];
+    // The server may close before all of it is written.
+    let _ = w.write_all(&long).await;
+    let bye = read_line(&mut r).await;
+    assert!(
+        bye.starts_with("* BYE") && bye.contains("longer than"),
+        "{bye}"
+    );
+
+    // A synchronizing literal over the limit: NO, no `+`, and the
+    // connection goes on.
+    let (mut r, mut w) = raw(&rig).await;
+    w.write_all(b"t1 APPEND INBOX {20000000}\r\n")
+        .await
+        .unwrap();
+    let no = read_line(&mut r).await;
+    assert!(no.starts_with("t1 NO [TOOBIG]"), "{no}");
+    w.write_all(b"t2 NOOP\r\n").await.unwrap();
+    assert_eq!(read_line(&mut r).await, "t2 OK NOOP completed\r\n");
+
+    // A non-synchronizing one: its bytes are on their way, so BYE.
+    w.write_all(b"t3 APPEND INBOX {20000000+}\r\n")
+        .await
+        .unwrap();
+    let bye = read_line(&mut r).await;
+    assert!(bye.starts_with("* BYE"), "{bye}");
+
+    // Meanwhile the other session works.
+    append(&mut bystander, "still here").await;
+    assert!(bystander.run("NOOP").await.unwrap().is_ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn extension_commands_need_login_and_valid_arguments() {
+    let rig = Rig::start().await;
+    let (mut r, mut w) = raw(&rig).await;
+    w.write_all(b"x1 GETVAPID\r\n").await.unwrap();
+    assert!(read_line(&mut r).await.starts_with("x1 BAD"));
+    // Plaintext login is refused without STARTTLS.
+    w.write_all(b"x2 LOGIN demo demo\r\n").await.unwrap();
+    assert!(read_line(&mut r)
+        .await
+        .starts_with("x2 NO [PRIVACYREQUIRED]"));
+
+    let mut s = rig.client().await;
+    let key =
+        "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
+    for bad in [
+        format!("WEBPUSH x http://push.example.net/a {key} BTBZMqHH6r4Tts7J_aSIgg"),
+        "WEBPUSH x https://push.example.net/a BCVxsr7N BTBZMqHH6r4Tts7J_aSIgg".to_owned(),
+        format!("WEBPUSH x https://push.example.net/a {key} short"),
+        "SILWEBPUSH x soon".to_owned(),
+        "ACKWEBPUSH".to_owned(),
+    ] {
+        let r = s.run(&bad).await.unwrap();
+        assert!(r.tagged.contains(" BAD "), "{bad}: {}", r.tagged);
+    }
+    // Deleting an unknown subscription is OK (§5.2).
+    assert!(s.run("WEBPUSH nosuch NIL").await.unwrap().is_ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_subscription_limit_is_answered_with_no() {
+    let rig = Rig::start_with(|c| c.max_subscriptions = 2).await;
+    let mut s = rig.client().await;
+    let (ep, keys) = rig.endpoint(None).await;
+    webpush(&mut s, "one", &ep, &keys).await;
+    webpush(&mut s, "two", &ep, &keys).await;
+    let third = webpush(&mut s, "three", &ep, &keys).await;
+    assert!(third.last().unwrap().contains(" NO [LIMIT]"), "{third:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enabled_capabilities_shape_the_pushes() {
+    let rig = Rig::start().await;
+    let mut s = rig.client().await;
+    let r = s.run("ENABLE CONDSTORE UTF8=ACCEPT").await.unwrap();
+    assert_eq!(lines(&r)[0], "* ENABLED CONDSTORE UTF8=ACCEPT");
+    assert!(s.run("CREATE \"Boîte\"").await.unwrap().is_ok());
+    let (mut ep, keys) = rig.endpoint(None).await;
+    subscribe(&mut s, "u", &mut ep, &keys).await;
+    let msg = b"Subject: hi\r\n\r\nx\r\n";
+    let r = s
+        .run_args(&[
+            imapwebpush::imap::Arg::Raw("APPEND \"Boîte\""),
+            imapwebpush::imap::Arg::Literal(msg),
+        ])
+        .await
+        .unwrap();
+    assert!(r.is_ok(), "{:?}", lines(&r));
+    let push = next_push(&mut ep).await;
+    assert!(
+        push.plaintext.starts_with("* SELECT \"Boîte\"\r\n"),
+        "{}",
+        push.plaintext
+    );
+    assert!(push.plaintext.contains(" MODSEQ ("), "{}", push.plaintext);
+
+    // Without UTF-8, the same mailbox is pushed in modified UTF-7.
+    let mut plain = rig.client().await;
+    let (mut ep2, keys2) = rig.endpoint(None).await;
+    subscribe(&mut plain, "m", &mut ep2, &keys2).await;
+    append_to(&mut plain, "&AMk-t&AOk-").await;
+    let push = next_push(&mut ep2).await;
+    assert!(
+        push.plaintext.starts_with("* SELECT &AMk-t&AOk-\r\n"),
+        "{}",
+        push.plaintext
+    );
+}
+
+async fn append_to(s: &mut imapwebpush::imap::Session, mailbox: &str) {
+    assert!(s.run(&format!("CREATE {mailbox}")).await.unwrap().is_ok());
+    let cmd = format!("APPEND {mailbox}");
+    let r = s
+        .run_args(&[
+            imapwebpush::imap::Arg::Raw(&cmd),
+            imapwebpush::imap::Arg::Literal(b"Subject: x\r\n\r\ny\r\n"),
+        ])
+        .await
+        .unwrap();
+    assert!(r.is_ok());
+}
