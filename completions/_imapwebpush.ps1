@@ -44,6 +44,10 @@ Register-ArgumentCompleter -Native -CommandName 'imapwebpush' -ScriptBlock {
             [CompletionResult]::new('ackwebpush', 'ackwebpush', [CompletionResultType]::ParameterValue, 'ACKWEBPUSH: confirm a subscription with the token from its first push (§5.3)')
             [CompletionResult]::new('lwebpush', 'lwebpush', [CompletionResultType]::ParameterValue, 'LWEBPUSH: list subscriptions (§5.4)')
             [CompletionResult]::new('silwebpush', 'silwebpush', [CompletionResultType]::ParameterValue, 'SILWEBPUSH: silence a subscription for SECONDS (0 ends it), or for this session (§5.5)')
+            [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'The whole flow: subscribe with a local endpoint, acknowledge, then stream notifications')
+            [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'The push endpoint alone (no IMAP): receive, verify, decrypt and show pushes')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'A reference IMAP WEBPUSH server, in memory, that sends real pushes')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Start serve and an https endpoint on loopback, subscribe, deliver a mail, expunge it: the protocol in one run')
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Decrypt captured push payloads and explain them (files, or stdin with "-" or nothing)')
             [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Make or show the local keypair and auth secret')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -166,6 +170,121 @@ Register-ArgumentCompleter -Native -CommandName 'imapwebpush' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (NO_COLOR is honoured)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Network timeout in seconds (connect, handshake, every read)')
             [CompletionResult]::new('--raw', '--raw', [CompletionResultType]::ParameterName, 'Send the arguments without checking them (to test a server''s BAD handling)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification (a warning is printed)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document or one object per line')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'imapwebpush;subscribe' {
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'Subscription ID (default: the keys file''s, else a new UUID)')
+            [CompletionResult]::new('--keys', '--keys', [CompletionResultType]::ParameterName, 'Keys file (default: $XDG_DATA_HOME/imapwebpush/keys.json, created mode 0600 if missing)')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address for the endpoint to listen on')
+            [CompletionResult]::new('--public-url', '--public-url', [CompletionResultType]::ParameterName, 'The URL base given out instead of the listen address (e.g. a tunnel)')
+            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'Serve https with this certificate chain (with --tls-key)')
+            [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'The private key for --tls-cert')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Exit after N pushes (for subscribe: after the ACKWEBPUSH push, which does not count)')
+            [CompletionResult]::new('--wait', '--wait', [CompletionResultType]::ParameterName, 'Seconds to wait for the push carrying the ACKWEBPUSH token')
+            [CompletionResult]::new('--enable', '--enable', [CompletionResultType]::ParameterName, 'ENABLE this capability first (CONDSTORE, QRESYNC, UTF8=ACCEPT, IMAP4rev2); repeatable')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Override the URL''s scheme; "none" (plaintext) must be asked for by name')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User to log in as')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User to log in as')
+            [CompletionResult]::new('--password-command', '--password-command', [CompletionResultType]::ParameterName, 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra trust roots (PEM) besides the webpki roots; repeatable')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (NO_COLOR is honoured)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Network timeout in seconds (connect, handshake, every read)')
+            [CompletionResult]::new('--tls-self-signed', '--tls-self-signed', [CompletionResultType]::ParameterName, 'Serve https with a certificate made now; its CA is written to a file whose path is printed')
+            [CompletionResult]::new('--no-ack', '--no-ack', [CompletionResultType]::ParameterName, 'Do not send ACKWEBPUSH (to see what a server does with an unconfirmed subscription)')
+            [CompletionResult]::new('--unsubscribe-on-exit', '--unsubscribe-on-exit', [CompletionResultType]::ParameterName, 'Delete the subscription (WEBPUSH <ID> NIL) when done or interrupted')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification (a warning is printed)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document or one object per line')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'imapwebpush;listen' {
+            [CompletionResult]::new('--keys', '--keys', [CompletionResultType]::ParameterName, 'Keys file (default: $XDG_DATA_HOME/imapwebpush/keys.json, created mode 0600 if missing)')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address for the endpoint to listen on')
+            [CompletionResult]::new('--public-url', '--public-url', [CompletionResultType]::ParameterName, 'The URL base given out instead of the listen address (e.g. a tunnel)')
+            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'Serve https with this certificate chain (with --tls-key)')
+            [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'The private key for --tls-cert')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Exit after N pushes (for subscribe: after the ACKWEBPUSH push, which does not count)')
+            [CompletionResult]::new('--vapid', '--vapid', [CompletionResultType]::ParameterName, 'The server''s VAPID key (base64url, uncompressed P-256) that pushes must be signed with')
+            [CompletionResult]::new('--reply', '--reply', [CompletionResultType]::ParameterName, 'Answer pushes with this status (and Retry-After seconds) instead of 201, e.g. 410 or 429:120')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Override the URL''s scheme; "none" (plaintext) must be asked for by name')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User to log in as')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User to log in as')
+            [CompletionResult]::new('--password-command', '--password-command', [CompletionResultType]::ParameterName, 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra trust roots (PEM) besides the webpki roots; repeatable')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (NO_COLOR is honoured)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Network timeout in seconds (connect, handshake, every read)')
+            [CompletionResult]::new('--tls-self-signed', '--tls-self-signed', [CompletionResultType]::ParameterName, 'Serve https with a certificate made now; its CA is written to a file whose path is printed')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification (a warning is printed)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document or one object per line')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'imapwebpush;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Plaintext listener, STARTTLS offered')
+            [CompletionResult]::new('--tls-listen', '--tls-listen', [CompletionResultType]::ParameterName, 'Also listen with implicit TLS here')
+            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'Certificate chain for TLS (with --tls-key); default: generated')
+            [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'Private key for --tls-cert')
+            [CompletionResult]::new('--cert-out', '--cert-out', [CompletionResultType]::ParameterName, 'Where to write the generated CA certificate (default: in the temp directory)')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'An account as NAME:PASS; repeatable (default demo:demo)')
+            [CompletionResult]::new('--admin', '--admin', [CompletionResultType]::ParameterName, 'An account that may run XROTATEVAPID; repeatable (default: the first account)')
+            [CompletionResult]::new('--vapid-key', '--vapid-key', [CompletionResultType]::ParameterName, 'VAPID key file (JSON, mode 0600), created if missing; default: a new key each start')
+            [CompletionResult]::new('--vapid-subject', '--vapid-subject', [CompletionResultType]::ParameterName, 'The VAPID JWT''s sub claim')
+            [CompletionResult]::new('--push-ca', '--push-ca', [CompletionResultType]::ParameterName, 'Extra trust roots (PEM) for push endpoints besides the webpki roots; repeatable')
+            [CompletionResult]::new('--retry-delay', '--retry-delay', [CompletionResultType]::ParameterName, 'Seconds to wait after a 5xx, or a 429 without Retry-After (draft §7.4: 5 minutes)')
+            [CompletionResult]::new('--max-literal', '--max-literal', [CompletionResultType]::ParameterName, 'Largest literal accepted, in bytes (APPEND)')
+            [CompletionResult]::new('--max-subscriptions', '--max-subscriptions', [CompletionResultType]::ParameterName, 'Subscriptions per account; WEBPUSH beyond it is answered NO')
+            [CompletionResult]::new('--fault', '--fault', [CompletionResultType]::ParameterName, 'Break one rule of the draft on purpose; repeatable')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Override the URL''s scheme; "none" (plaintext) must be asked for by name')
+            [CompletionResult]::new('--password-command', '--password-command', [CompletionResultType]::ParameterName, 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra trust roots (PEM) besides the webpki roots; repeatable')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (NO_COLOR is honoured)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Network timeout in seconds (connect, handshake, every read)')
+            [CompletionResult]::new('--allow-http-endpoints', '--allow-http-endpoints', [CompletionResultType]::ParameterName, 'Accept http:// endpoints (loopback testing only; the draft requires https)')
+            [CompletionResult]::new('--allow-plaintext-login', '--allow-plaintext-login', [CompletionResultType]::ParameterName, 'Allow LOGIN and AUTHENTICATE without TLS (loopback testing only)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification (a warning is printed)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document or one object per line')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'imapwebpush;demo' {
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Override the URL''s scheme; "none" (plaintext) must be asked for by name')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User to log in as')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User to log in as')
+            [CompletionResult]::new('--password-command', '--password-command', [CompletionResultType]::ParameterName, 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra trust roots (PEM) besides the webpki roots; repeatable')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (NO_COLOR is honoured)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Network timeout in seconds (connect, handshake, every read)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification (a warning is printed)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document or one object per line')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***')
@@ -310,6 +429,10 @@ Register-ArgumentCompleter -Native -CommandName 'imapwebpush' -ScriptBlock {
             [CompletionResult]::new('ackwebpush', 'ackwebpush', [CompletionResultType]::ParameterValue, 'ACKWEBPUSH: confirm a subscription with the token from its first push (§5.3)')
             [CompletionResult]::new('lwebpush', 'lwebpush', [CompletionResultType]::ParameterValue, 'LWEBPUSH: list subscriptions (§5.4)')
             [CompletionResult]::new('silwebpush', 'silwebpush', [CompletionResultType]::ParameterValue, 'SILWEBPUSH: silence a subscription for SECONDS (0 ends it), or for this session (§5.5)')
+            [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'The whole flow: subscribe with a local endpoint, acknowledge, then stream notifications')
+            [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'The push endpoint alone (no IMAP): receive, verify, decrypt and show pushes')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'A reference IMAP WEBPUSH server, in memory, that sends real pushes')
+            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Start serve and an https endpoint on loopback, subscribe, deliver a mail, expunge it: the protocol in one run')
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Decrypt captured push payloads and explain them (files, or stdin with "-" or nothing)')
             [CompletionResult]::new('keys', 'keys', [CompletionResultType]::ParameterValue, 'Make or show the local keypair and auth secret')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -332,6 +455,18 @@ Register-ArgumentCompleter -Native -CommandName 'imapwebpush' -ScriptBlock {
             break
         }
         'imapwebpush;help;silwebpush' {
+            break
+        }
+        'imapwebpush;help;subscribe' {
+            break
+        }
+        'imapwebpush;help;listen' {
+            break
+        }
+        'imapwebpush;help;serve' {
+            break
+        }
+        'imapwebpush;help;demo' {
             break
         }
         'imapwebpush;help;decode' {

@@ -46,6 +46,10 @@ complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "webpush" -d
 complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "ackwebpush" -d 'ACKWEBPUSH: confirm a subscription with the token from its first push (§5.3)'
 complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "lwebpush" -d 'LWEBPUSH: list subscriptions (§5.4)'
 complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "silwebpush" -d 'SILWEBPUSH: silence a subscription for SECONDS (0 ends it), or for this session (§5.5)'
+complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "subscribe" -d 'The whole flow: subscribe with a local endpoint, acknowledge, then stream notifications'
+complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "listen" -d 'The push endpoint alone (no IMAP): receive, verify, decrypt and show pushes'
+complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "serve" -d 'A reference IMAP WEBPUSH server, in memory, that sends real pushes'
+complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "demo" -d 'Start serve and an https endpoint on loopback, subscribe, deliver a mail, expunge it: the protocol in one run'
 complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "decode" -d 'Decrypt captured push payloads and explain them (files, or stdin with "-" or nothing)'
 complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "keys" -d 'Make or show the local keypair and auth secret'
 complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -152,6 +156,118 @@ complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand silwebpush" -l j
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand silwebpush" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand silwebpush" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand silwebpush" -s V -l version -d 'Print version'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -l id -d 'Subscription ID (default: the keys file\'s, else a new UUID)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -l keys -d 'Keys file (default: $XDG_DATA_HOME/imapwebpush/keys.json, created mode 0600 if missing)' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -l listen -d 'Address for the endpoint to listen on' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -l public-url -d 'The URL base given out instead of the listen address (e.g. a tunnel)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -l tls-cert -d 'Serve https with this certificate chain (with --tls-key)' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -l tls-key -d 'The private key for --tls-cert' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -l count -d 'Exit after N pushes (for subscribe: after the ACKWEBPUSH push, which does not count)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -l wait -d 'Seconds to wait for the push carrying the ACKWEBPUSH token' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -l enable -d 'ENABLE this capability first (CONDSTORE, QRESYNC, UTF8=ACCEPT, IMAP4rev2); repeatable' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
+starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
+none\t'Plaintext. Passwords cross the network in clear; only when asked by name'"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -s u -l user -d 'User to log in as' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -l password-command -d 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -l ca-file -d 'Extra trust roots (PEM) besides the webpki roots; repeatable' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -l color -d 'When to color human output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -l timeout -d 'Network timeout in seconds (connect, handshake, every read)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -l tls-self-signed -d 'Serve https with a certificate made now; its CA is written to a file whose path is printed'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -l no-ack -d 'Do not send ACKWEBPUSH (to see what a server does with an unconfirmed subscription)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -l unsubscribe-on-exit -d 'Delete the subscription (WEBPUSH <ID> NIL) when done or interrupted'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -l insecure -d 'Skip certificate verification (a warning is printed)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -l json -d 'Machine-readable output: one JSON document or one object per line'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -s V -l version -d 'Print version'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l keys -d 'Keys file (default: $XDG_DATA_HOME/imapwebpush/keys.json, created mode 0600 if missing)' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l listen -d 'Address for the endpoint to listen on' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l public-url -d 'The URL base given out instead of the listen address (e.g. a tunnel)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l tls-cert -d 'Serve https with this certificate chain (with --tls-key)' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l tls-key -d 'The private key for --tls-cert' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l count -d 'Exit after N pushes (for subscribe: after the ACKWEBPUSH push, which does not count)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l vapid -d 'The server\'s VAPID key (base64url, uncompressed P-256) that pushes must be signed with' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l reply -d 'Answer pushes with this status (and Retry-After seconds) instead of 201, e.g. 410 or 429:120' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
+starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
+none\t'Plaintext. Passwords cross the network in clear; only when asked by name'"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -s u -l user -d 'User to log in as' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l password-command -d 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l ca-file -d 'Extra trust roots (PEM) besides the webpki roots; repeatable' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l color -d 'When to color human output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l timeout -d 'Network timeout in seconds (connect, handshake, every read)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l tls-self-signed -d 'Serve https with a certificate made now; its CA is written to a file whose path is printed'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l insecure -d 'Skip certificate verification (a warning is printed)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l json -d 'Machine-readable output: one JSON document or one object per line'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -s V -l version -d 'Print version'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l listen -d 'Plaintext listener, STARTTLS offered' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l tls-listen -d 'Also listen with implicit TLS here' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l tls-cert -d 'Certificate chain for TLS (with --tls-key); default: generated' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l tls-key -d 'Private key for --tls-cert' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l cert-out -d 'Where to write the generated CA certificate (default: in the temp directory)' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l user -d 'An account as NAME:PASS; repeatable (default demo:demo)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l admin -d 'An account that may run XROTATEVAPID; repeatable (default: the first account)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l vapid-key -d 'VAPID key file (JSON, mode 0600), created if missing; default: a new key each start' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l vapid-subject -d 'The VAPID JWT\'s sub claim' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l push-ca -d 'Extra trust roots (PEM) for push endpoints besides the webpki roots; repeatable' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l retry-delay -d 'Seconds to wait after a 5xx, or a 429 without Retry-After (draft §7.4: 5 minutes)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l max-literal -d 'Largest literal accepted, in bytes (APPEND)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l max-subscriptions -d 'Subscriptions per account; WEBPUSH beyond it is answered NO' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l fault -d 'Break one rule of the draft on purpose; repeatable' -r -f -a "no-vapid-response\t'GETVAPID and WEBPUSH leave out the untagged VAPID response (§5.1, §5.2 MUST)'
+no-webpush-response\t'WEBPUSH and ACKWEBPUSH leave out the untagged WEBPUSH response (§5.2 MUST)'
+activate-without-ack\t'New and changed subscriptions are active before any ACKWEBPUSH (§5.2)'
+skip-ack-push\t'No push carrying the ACKWEBPUSH token is sent (§5.2 MUST)'
+wrong-urgency\t'Every push says `Urgency: very-low` whatever it holds (§7.2)'
+oversize-push\t'New-mail pushes always carry ENVELOPE and BINARY, past 3993 bytes (§7.1 MUST NOT)'
+no-select-before-fetch\t'Mailbox responses are pushed without the SELECT before them (§7.1 MUST)'
+bad-jwt-aud\t'The VAPID JWT\'s `aud` is not the endpoint\'s origin (RFC 8292 §2)'
+long-jwt-exp\t'The VAPID JWT\'s `exp` is 48 hours ahead, past the 24-hour limit (RFC 8292 §2)'
+no-jwt-sub\t'The VAPID JWT has no `sub` claim (RFC 8292 §2.1 SHOULD)'
+ignore-silence\t'Silenced subscriptions are pushed to anyway (§5.5)'
+keep-after-410\t'A subscription whose endpoint answered 404/410 (any 4xx) is kept (§7.4 MUST)'
+ignore-retry-after\t'After a 429 the next request goes at once, whatever Retry-After says (§7.4 MUST)'"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
+starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
+none\t'Plaintext. Passwords cross the network in clear; only when asked by name'"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l password-command -d 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l ca-file -d 'Extra trust roots (PEM) besides the webpki roots; repeatable' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l color -d 'When to color human output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l timeout -d 'Network timeout in seconds (connect, handshake, every read)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l allow-http-endpoints -d 'Accept http:// endpoints (loopback testing only; the draft requires https)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l allow-plaintext-login -d 'Allow LOGIN and AUTHENTICATE without TLS (loopback testing only)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l insecure -d 'Skip certificate verification (a warning is printed)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l json -d 'Machine-readable output: one JSON document or one object per line'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
+starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
+none\t'Plaintext. Passwords cross the network in clear; only when asked by name'"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -s u -l user -d 'User to log in as' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -l password-command -d 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -l ca-file -d 'Extra trust roots (PEM) besides the webpki roots; repeatable' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -l color -d 'When to color human output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -l timeout -d 'Network timeout in seconds (connect, handshake, every read)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -l insecure -d 'Skip certificate verification (a warning is printed)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -l json -d 'Machine-readable output: one JSON document or one object per line'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -s V -l version -d 'Print version'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -l keys -d 'Keys file (default: $XDG_DATA_HOME/imapwebpush/keys.json)' -r -F
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -l private-key -d 'The subscriber\'s private key (base64url 32-byte scalar), instead of --keys' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -l auth -d 'The auth secret (base64url 16 bytes), with --private-key' -r
@@ -247,15 +363,19 @@ complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -l 
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush decode keys completions help" -f -a "capability" -d 'Show the server\'s capabilities, WEBPUSH highlighted (logs in first when --user is set)'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush decode keys completions help" -f -a "getvapid" -d 'GETVAPID: show the server\'s VAPID public key (§5.1)'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush decode keys completions help" -f -a "webpush" -d 'WEBPUSH: create or update a subscription, or delete it with --delete (§5.2)'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush decode keys completions help" -f -a "ackwebpush" -d 'ACKWEBPUSH: confirm a subscription with the token from its first push (§5.3)'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush decode keys completions help" -f -a "lwebpush" -d 'LWEBPUSH: list subscriptions (§5.4)'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush decode keys completions help" -f -a "silwebpush" -d 'SILWEBPUSH: silence a subscription for SECONDS (0 ends it), or for this session (§5.5)'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush decode keys completions help" -f -a "decode" -d 'Decrypt captured push payloads and explain them (files, or stdin with "-" or nothing)'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush decode keys completions help" -f -a "keys" -d 'Make or show the local keypair and auth secret'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush decode keys completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush decode keys completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen serve demo decode keys completions help" -f -a "capability" -d 'Show the server\'s capabilities, WEBPUSH highlighted (logs in first when --user is set)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen serve demo decode keys completions help" -f -a "getvapid" -d 'GETVAPID: show the server\'s VAPID public key (§5.1)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen serve demo decode keys completions help" -f -a "webpush" -d 'WEBPUSH: create or update a subscription, or delete it with --delete (§5.2)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen serve demo decode keys completions help" -f -a "ackwebpush" -d 'ACKWEBPUSH: confirm a subscription with the token from its first push (§5.3)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen serve demo decode keys completions help" -f -a "lwebpush" -d 'LWEBPUSH: list subscriptions (§5.4)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen serve demo decode keys completions help" -f -a "silwebpush" -d 'SILWEBPUSH: silence a subscription for SECONDS (0 ends it), or for this session (§5.5)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen serve demo decode keys completions help" -f -a "subscribe" -d 'The whole flow: subscribe with a local endpoint, acknowledge, then stream notifications'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen serve demo decode keys completions help" -f -a "listen" -d 'The push endpoint alone (no IMAP): receive, verify, decrypt and show pushes'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen serve demo decode keys completions help" -f -a "serve" -d 'A reference IMAP WEBPUSH server, in memory, that sends real pushes'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen serve demo decode keys completions help" -f -a "demo" -d 'Start serve and an https endpoint on loopback, subscribe, deliver a mail, expunge it: the protocol in one run'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen serve demo decode keys completions help" -f -a "decode" -d 'Decrypt captured push payloads and explain them (files, or stdin with "-" or nothing)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen serve demo decode keys completions help" -f -a "keys" -d 'Make or show the local keypair and auth secret'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen serve demo decode keys completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen serve demo decode keys completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "generate" -d 'Generate a P-256 keypair and auth secret into a file (mode 0600)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "show" -d 'Print the keys as a W3C PushSubscription JSON'

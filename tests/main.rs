@@ -7,6 +7,7 @@ mod cli;
 mod crosscheck;
 mod decode;
 mod draft_examples;
+mod endpoint;
 mod robustness;
 mod server;
 mod tls;

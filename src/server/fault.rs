@@ -29,6 +29,7 @@ pub enum Fault {
     /// Silenced subscriptions are pushed to anyway (§5.5)
     IgnoreSilence,
     /// A subscription whose endpoint answered 404/410 (any 4xx) is kept (§7.4 MUST)
+    #[value(name = "keep-after-410")]
     KeepAfter410,
     /// After a 429 the next request goes at once, whatever Retry-After says (§7.4 MUST)
     IgnoreRetryAfter,

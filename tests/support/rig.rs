@@ -174,3 +174,12 @@ pub async fn subscribe(s: &mut Session, id: &str, ep: &mut EndpointHandle, keys:
     let r = s.run(&format!("ACKWEBPUSH {token}")).await.unwrap();
     assert!(r.is_ok(), "{:?}", lines(&r));
 }
+
+/// WEBPUSH create with the fields as text (for endpoints outside the rig).
+pub async fn webpush_raw(s: &mut Session, id: &str, url: &str, p256dh: &str, auth: &str) {
+    let r = s
+        .run(&format!("WEBPUSH {id} {url} {p256dh} {auth}"))
+        .await
+        .unwrap();
+    assert!(r.is_ok(), "{:?}", lines(&r));
+}

@@ -1,0 +1,471 @@
+//! The push endpoint and the commands built on it, as the built binary:
+//! `listen` against pushes from the library's own sender (valid and
+//! forged), `subscribe` and `listen --reply` against `serve`, and `demo`.
+
+use std::io::{BufRead, BufReader};
+use std::process::Child;
+use std::sync::mpsc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use imapwebpush::imap::Arg;
+use imapwebpush::push::ece::{self, EncryptOptions};
+use imapwebpush::push::send::{PushClient, PushRequest};
+use imapwebpush::push::vapid::VapidSigner;
+use imapwebpush::server::Outcome;
+use imapwebpush::tls::Trust;
+use imapwebpush::webpush::{AuthSecret, Endpoint, P256dh};
+use serde_json::Value;
+
+use crate::support::rig::{lines, next_delivery, webpush_raw, Rig, WAIT};
+use crate::support::Bin;
+
+/// The JSON lines a streaming command prints, as they come.
+struct Lines {
+    rx: mpsc::Receiver<String>,
+    child: Child,
+}
+
+impl Lines {
+    fn new(mut child: Child) -> Self {
+        let out = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Self { rx, child }
+    }
+
+    #[track_caller]
+    fn next(&mut self) -> Value {
+        let line = self.rx.recv_timeout(WAIT).unwrap_or_else(|_| {
+            let _ = self.child.kill();
+            let out = self.child.wait_with_output_stderr();
+            panic!("no output line within the wait; stderr:\n{out}")
+        });
+        serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"))
+    }
+
+    fn wait(mut self) -> i32 {
+        let deadline = std::time::Instant::now() + WAIT;
+        loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                return s.code().unwrap_or(-1);
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("the command did not exit within the wait");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+trait StderrOf {
+    fn wait_with_output_stderr(&mut self) -> String;
+}
+
+impl StderrOf for Child {
+    fn wait_with_output_stderr(&mut self) -> String {
+        let mut s = String::new();
+        if let Some(mut e) = self.stderr.take() {
+            let _ = std::io::Read::read_to_string(&mut e, &mut s);
+        }
+        s
+    }
+}
+
+impl Drop for Lines {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// A push from the library's sender to a listening endpoint.
+struct Pusher {
+    client: PushClient,
+    url: String,
+    p256dh: P256dh,
+    auth: AuthSecret,
+}
+
+impl Pusher {
+    fn from_listening(ev: &Value) -> Self {
+        assert_eq!(ev["event"], "listening", "{ev}");
+        Self {
+            client: PushClient::new(
+                Trust::Verified {
+                    extra_roots: vec![],
+                }
+                .client_config()
+                .unwrap(),
+                true,
+                WAIT,
+            ),
+            url: ev["endpoint"].as_str().unwrap().to_owned(),
+            p256dh: P256dh::parse(ev["keys"]["p256dh"].as_str().unwrap()).unwrap(),
+            auth: AuthSecret::parse(ev["keys"]["auth"].as_str().unwrap()).unwrap(),
+        }
+    }
+
+    fn origin(&self) -> String {
+        Endpoint::parse_allowing_http(&self.url)
+            .unwrap()
+            .origin()
+            .to_owned()
+    }
+
+    fn request(&self, plaintext: &[u8], signer: Option<(&VapidSigner, &str)>) -> PushRequest {
+        let body = ece::encrypt(
+            self.p256dh.point(),
+            self.auth.bytes(),
+            plaintext,
+            &EncryptOptions::default(),
+        )
+        .unwrap();
+        let mut r = PushRequest::new(self.url.clone(), body);
+        r.ttl = Some(604_800);
+        r.urgency = Some("low".into());
+        if let Some((s, aud)) = signer {
+            let jwt = s
+                .sign(aud, now() + 3600, Some("mailto:t@example.org"))
+                .unwrap();
+            r.authorization = Some(s.authorization(&jwt));
+        }
+        r
+    }
+
+    fn send(&self, rt: &tokio::runtime::Runtime, r: &PushRequest) -> u16 {
+        rt.block_on(self.client.send(r)).unwrap().status
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn listen_reports_every_request_as_one_event() {
+    let rt = runtime();
+    let server_key = VapidSigner::generate().unwrap();
+    let stranger = VapidSigner::generate().unwrap();
+    let bin = Bin::new();
+    let keys = bin.path("keys.json");
+    let mut out = Lines::new(bin.spawn(&[
+        "listen",
+        "--json",
+        "--keys",
+        keys.to_str().unwrap(),
+        "--vapid",
+        server_key.public().as_str(),
+        "--count",
+        "1",
+    ]));
+    let p = Pusher::from_listening(&out.next());
+    assert!(p.url.starts_with("http://127.0.0.1:"), "{}", p.url);
+    let aud = p.origin();
+
+    let mut cases: Vec<(PushRequest, u16, &str)> = Vec::new();
+    cases.push((
+        p.request(b"* SYNC\r\n", Some((&stranger, &aud))),
+        403,
+        "VAPID key is not the expected one",
+    ));
+    cases.push((
+        p.request(b"* SYNC\r\n", Some((&server_key, "https://other.example"))),
+        401,
+        "aud is not the endpoint origin",
+    ));
+    cases.push((
+        p.request(b"* SYNC\r\n", None),
+        401,
+        "no VAPID Authorization header",
+    ));
+    let mut big = p.request(b"* SYNC\r\n", Some((&server_key, &aud)));
+    big.body = vec![0; 5000];
+    cases.push((big, 413, "body over"));
+    let mut gzip = p.request(b"* SYNC\r\n", Some((&server_key, &aud)));
+    gzip.content_encoding = "gzip".into();
+    cases.push((gzip, 415, "neither aes128gcm nor aesgcm"));
+    let mut lost = p.request(b"* SYNC\r\n", Some((&server_key, &aud)));
+    lost.endpoint = format!("{}x", p.url);
+    cases.push((lost, 404, "no push resource"));
+    let mut tampered = p.request(b"* SYNC\r\n", Some((&server_key, &aud)));
+    let n = tampered.body.len();
+    tampered.body[n - 1] ^= 1;
+    cases.push((tampered, 400, "decryption failed"));
+
+    for (req, status, reason) in &cases {
+        assert_eq!(p.send(&rt, req), *status, "{reason}");
+        let ev = out.next();
+        assert_eq!(ev["event"], "rejected", "{ev}");
+        assert_eq!(ev["status"], *status, "{ev}");
+        assert!(ev["reason"].as_str().unwrap().contains(reason), "{ev}");
+    }
+
+    // A valid one, the same JWT twice (the second is served from the cache).
+    let ok = p.request(
+        b"* SELECT INBOX\r\n* 3 UIDFETCH (UID 3)\r\n",
+        Some((&server_key, &aud)),
+    );
+    assert_eq!(p.send(&rt, &ok), 201);
+    let ev = out.next();
+    assert_eq!(ev["event"], "push", "{ev}");
+    assert_eq!(ev["vapid"]["valid"], true);
+    assert_eq!(ev["vapid"]["aud"], aud.as_str());
+    assert_eq!(
+        ev["plaintext"],
+        "* SELECT INBOX\r\n* 3 UIDFETCH (UID 3)\r\n"
+    );
+    assert_eq!(ev["responses"][1]["type"], "UIDFETCH");
+    assert_eq!(ev["headers"]["ttl"], 604_800);
+    // Urgency low with a UIDFETCH breaks §7.2: reported, not rejected.
+    assert!(
+        ev["warnings"][0].as_str().unwrap().contains("Urgency"),
+        "{ev}"
+    );
+    assert_eq!(out.wait(), 0, "--count 1 ends after one push");
+}
+
+#[test]
+fn subscribe_count_2_sees_the_ack_the_new_mail_and_the_expunge() {
+    let rt = runtime();
+    let rig = rt.block_on(Rig::start_with(|c| c.allow_http_endpoints = true));
+    let bin = Bin::new().env("IMAPWEBPUSH_PASSWORD", "demo");
+    let ca = bin.path("ca.pem");
+    std::fs::write(&ca, rig.server.ca_pem.as_deref().unwrap()).unwrap();
+    let server = format!("imap://{}", rig.server.addr);
+    let keys = bin.path("keys.json");
+    let mut out = Lines::new(bin.spawn(&[
+        "subscribe",
+        "--json",
+        "-s",
+        &server,
+        "--ca-file",
+        ca.to_str().unwrap(),
+        "-u",
+        "demo",
+        "--keys",
+        keys.to_str().unwrap(),
+        "--count",
+        "2",
+        "--wait",
+        "10",
+    ]));
+    assert_eq!(out.next()["event"], "listening");
+    let ack_push = out.next();
+    assert_eq!(ack_push["event"], "push", "{ack_push}");
+    assert_eq!(ack_push["responses"][0]["type"], "ACKWEBPUSH");
+    assert_eq!(ack_push["vapid"]["valid"], true);
+    assert_eq!(ack_push["vapid"]["key"], rig.server.vapid_key().as_str());
+    let ack = out.next();
+    assert_eq!(
+        (ack["event"].as_str(), ack["status"].as_str()),
+        (Some("ack"), Some("OK")),
+        "{ack}"
+    );
+
+    // Mail arrives (already flagged \Deleted, so that expunging it needs
+    // no STORE and the stream holds exactly two more pushes).
+    rt.block_on(async {
+        let mut s = rig.client().await;
+        let r = s
+            .run_args(&[
+                Arg::Raw("APPEND INBOX (\\Deleted)"),
+                Arg::Literal(b"Subject: pushed\r\n\r\nhello\r\n"),
+            ])
+            .await
+            .unwrap();
+        assert!(r.is_ok(), "{:?}", lines(&r));
+    });
+    let new_mail = out.next();
+    assert_eq!(new_mail["responses"][0]["type"], "SELECT", "{new_mail}");
+    assert_eq!(new_mail["responses"][1]["type"], "UIDFETCH", "{new_mail}");
+    assert_eq!(
+        new_mail["responses"][1]["items"]["ENVELOPE"]["subject"],
+        "pushed"
+    );
+    assert_eq!(new_mail["headers"]["urgency"], "high");
+    rt.block_on(async {
+        let mut s = rig.client().await;
+        assert!(s.run("SELECT INBOX").await.unwrap().is_ok());
+        assert!(s.run("EXPUNGE").await.unwrap().is_ok());
+    });
+    let expunge = out.next();
+    assert_eq!(expunge["responses"][1]["type"], "VANISHED", "{expunge}");
+    assert_eq!(
+        expunge["warnings"].as_array().unwrap().len(),
+        0,
+        "{expunge}"
+    );
+    assert_eq!(out.wait(), 0);
+}
+
+#[test]
+fn listen_reply_410_makes_serve_drop_the_subscription() {
+    let rt = runtime();
+    let rig = rt.block_on(Rig::start_with(|c| c.allow_http_endpoints = true));
+    let bin = Bin::new();
+    let keys = bin.path("keys.json");
+    let mut out = Lines::new(bin.spawn(&[
+        "listen",
+        "--json",
+        "--keys",
+        keys.to_str().unwrap(),
+        "--reply",
+        "410",
+    ]));
+    let listening = out.next();
+    let url = listening["endpoint"].as_str().unwrap().to_owned();
+    let (p256dh, auth) = (
+        listening["keys"]["p256dh"].as_str().unwrap().to_owned(),
+        listening["keys"]["auth"].as_str().unwrap().to_owned(),
+    );
+    rt.block_on(async {
+        let mut log = rig.server.deliveries();
+        let mut s = rig.client().await;
+        webpush_raw(&mut s, "doomed", &url, &p256dh, &auth).await;
+        let d = next_delivery(&mut log, "doomed").await;
+        assert_eq!((d.status, d.outcome), (Some(410), Outcome::Removed));
+        let l = s.run("LWEBPUSH *").await.unwrap();
+        assert_eq!(lines(&l).len(), 1, "{:?}", lines(&l));
+    });
+    let ev = out.next();
+    assert_eq!(
+        (ev["event"].as_str(), ev["status"].as_u64()),
+        (Some("push"), Some(410)),
+        "{ev}"
+    );
+}
+
+#[test]
+fn listen_reply_429_makes_serve_wait() {
+    let rt = runtime();
+    let rig = rt.block_on(Rig::start_with(|c| c.allow_http_endpoints = true));
+    let bin = Bin::new();
+    let keys = bin.path("keys.json");
+    let mut out = Lines::new(bin.spawn(&[
+        "listen",
+        "--json",
+        "--keys",
+        keys.to_str().unwrap(),
+        "--reply",
+        "429:1",
+    ]));
+    let listening = out.next();
+    let url = listening["endpoint"].as_str().unwrap().to_owned();
+    rt.block_on(async {
+        let mut log = rig.server.deliveries();
+        let mut s = rig.client().await;
+        webpush_raw(
+            &mut s,
+            "busy",
+            &url,
+            listening["keys"]["p256dh"].as_str().unwrap(),
+            listening["keys"]["auth"].as_str().unwrap(),
+        )
+        .await;
+        let d = next_delivery(&mut log, "busy").await;
+        assert!(
+            matches!(d.outcome, Outcome::Retry { after, .. } if after == Duration::from_secs(1)),
+            "{d:?}"
+        );
+    });
+    let first = out.next();
+    let second = out.next();
+    assert_eq!(first["status"], 429);
+    assert_eq!(second["status"], 429);
+    let t = |v: &Value| v["received_at"].as_str().unwrap().to_owned();
+    assert!(t(&second) > t(&first));
+}
+
+#[test]
+fn demo_exits_0_and_shows_the_pushed_envelope() {
+    let run = Bin::new().run(&["demo"]);
+    run.expect_code(0);
+    let out = run.stdout();
+    assert!(
+        out.contains("UIDFETCH with the ENVELOPE: subject “Welcome to IMAP WEBPUSH”"),
+        "{out}"
+    );
+    assert!(out.contains("VANISHED"), "{out}");
+    assert!(out.contains("* ACKWEBPUSH "), "{out}");
+}
+
+#[test]
+fn serve_help_lists_every_fault_with_what_it_breaks() {
+    let run = Bin::new().run(&["serve", "--help"]);
+    run.expect_code(0);
+    let out = run.stdout();
+    for fault in [
+        "no-vapid-response",
+        "no-webpush-response",
+        "activate-without-ack",
+        "skip-ack-push",
+        "wrong-urgency",
+        "oversize-push",
+        "no-select-before-fetch",
+        "bad-jwt-aud",
+        "long-jwt-exp",
+        "no-jwt-sub",
+        "ignore-silence",
+        "keep-after-410",
+        "ignore-retry-after",
+    ] {
+        assert!(out.contains(fault), "{fault} missing from:\n{out}");
+    }
+    assert!(out.contains("(§7.4 MUST)"), "{out}");
+}
+
+#[test]
+fn serve_starts_and_prints_where_it_listens() {
+    let bin = Bin::new();
+    let cert = bin.path("ca.pem");
+    let mut out = Lines::new(bin.spawn(&[
+        "serve",
+        "--json",
+        "--listen",
+        "127.0.0.1:0",
+        "--cert-out",
+        cert.to_str().unwrap(),
+        "--user",
+        "alice:wonder",
+        "--fault",
+        "skip-ack-push",
+    ]));
+    let banner = out.next();
+    assert_eq!(banner["event"], "serving");
+    assert_eq!(banner["accounts"][0], "alice");
+    assert_eq!(banner["faults"][0], "skip-ack-push");
+    assert!(std::fs::read_to_string(&cert)
+        .unwrap()
+        .contains("BEGIN CERTIFICATE"));
+    // The server it announced answers, over STARTTLS with that CA.
+    let run = Bin::new().env("IMAPWEBPUSH_PASSWORD", "wonder").run(&[
+        "getvapid",
+        "-s",
+        banner["imap"].as_str().unwrap(),
+        "--ca-file",
+        cert.to_str().unwrap(),
+        "-u",
+        "alice",
+        "--json",
+    ]);
+    run.expect_code(0);
+    assert_eq!(run.json()["vapid"], banner["vapid"]);
+}
