@@ -652,3 +652,129 @@ async fn append_to(s: &mut imapwebpush::imap::Session, mailbox: &str) {
         .unwrap();
     assert!(r.is_ok());
 }
+
+/// A rig with one fault, a client, and a subscription that is confirmed
+/// (unless the fault stops that).
+async fn faulty(fault: Fault) -> (Rig, imapwebpush::imap::Session) {
+    let rig = Rig::start_with(|c| c.faults = Faults::new([fault])).await;
+    let s = rig.client().await;
+    (rig, s)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_fault_breaks_its_rule_observably() {
+    // Responses left out.
+    let (rig, mut s) = faulty(Fault::NoVapidResponse).await;
+    let r = s.run("GETVAPID").await.unwrap();
+    assert_eq!(lines(&r).len(), 1, "{:?}", lines(&r));
+    let (ep, keys) = rig.endpoint(None).await;
+    assert!(!webpush(&mut s, "x", &ep, &keys).await[0].starts_with("* VAPID"));
+
+    let (rig, mut s) = faulty(Fault::NoWebpushResponse).await;
+    let (ep, keys) = rig.endpoint(None).await;
+    let l = webpush(&mut s, "x", &ep, &keys).await;
+    assert!(!l.iter().any(|l| l.starts_with("* WEBPUSH")), "{l:?}");
+
+    // Active before any ACKWEBPUSH.
+    let (rig, mut s) = faulty(Fault::ActivateWithoutAck).await;
+    let (ep, keys) = rig.endpoint(None).await;
+    let l = webpush(&mut s, "x", &ep, &keys).await;
+    assert!(l.contains(&format!("* WEBPUSH x {} 0", ep.url)), "{l:?}");
+
+    // No token push: nothing reaches the endpoint and nothing is logged.
+    // (A bounded wait for an absence; the positive case above shows the
+    // same push arriving in milliseconds.)
+    let (rig, mut s) = faulty(Fault::SkipAckPush).await;
+    let mut log = rig.server.deliveries();
+    let (mut ep, keys) = rig.endpoint(None).await;
+    webpush(&mut s, "x", &ep, &keys).await;
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), ep.events.recv())
+            .await
+            .is_err(),
+        "a token push was sent"
+    );
+    assert!(log.try_recv().is_err());
+
+    // Faults in the pushes themselves, seen by the endpoint.
+    for (fault, check) in [
+        (Fault::WrongUrgency, "Urgency is very-low"),
+        (Fault::NoSelectBeforeFetch, "without a preceding SELECT"),
+        (Fault::LongJwtExp, "ahead, more than the 24 h"),
+        (Fault::NoJwtSub, "no sub claim"),
+    ] {
+        let (rig, mut s) = faulty(fault).await;
+        let (mut ep, keys) = rig.endpoint(None).await;
+        subscribe(&mut s, "x", &mut ep, &keys).await;
+        append(&mut s, "faulty").await;
+        let push = next_push(&mut ep).await;
+        assert!(
+            push.warnings.iter().any(|w| w.contains(check)),
+            "{fault:?}: {:?}",
+            push.warnings
+        );
+    }
+
+    // Rejected by the endpoint outright.
+    for (fault, status) in [(Fault::BadJwtAud, 401), (Fault::OversizePush, 413)] {
+        let (rig, mut s) = faulty(fault).await;
+        let (mut ep, keys) = rig.endpoint(None).await;
+        webpush(&mut s, "x", &ep, &keys).await;
+        match next_event(&mut ep).await {
+            Event::Rejected { status: got, .. } if fault == Fault::BadJwtAud => {
+                assert_eq!(got, status)
+            }
+            Event::Push(p) if fault == Fault::OversizePush => {
+                let token = p.ack_token().unwrap().to_owned();
+                assert!(s.run(&format!("ACKWEBPUSH {token}")).await.unwrap().is_ok());
+                let big = format!("Subject: big\r\n\r\n{}\r\n", "x".repeat(5000));
+                let r = s
+                    .run_args(&[
+                        imapwebpush::imap::Arg::Raw("APPEND INBOX"),
+                        imapwebpush::imap::Arg::Literal(big.as_bytes()),
+                    ])
+                    .await
+                    .unwrap();
+                assert!(r.is_ok());
+                match next_event(&mut ep).await {
+                    Event::Rejected { status: got, .. } => assert_eq!(got, status),
+                    other => panic!("{other:?}"),
+                }
+            }
+            other => panic!("{fault:?}: {other:?}"),
+        }
+    }
+
+    // Silence ignored.
+    let (rig, mut s) = faulty(Fault::IgnoreSilence).await;
+    let (mut ep, keys) = rig.endpoint(None).await;
+    subscribe(&mut s, "x", &mut ep, &keys).await;
+    assert!(s.run("SILWEBPUSH x 600").await.unwrap().is_ok());
+    append(&mut s, "while silenced").await;
+    assert!(next_push(&mut ep)
+        .await
+        .plaintext
+        .contains("while silenced"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ignore_retry_after_fault_sends_again_at_once() {
+    let rig = Rig::start_with(|c| c.faults = Faults::new([Fault::IgnoreRetryAfter])).await;
+    let mut s = rig.client().await;
+    let mut log = rig.server.deliveries();
+    let (ep, keys) = rig
+        .endpoint(Some(Reply {
+            status: 429,
+            retry_after: Some(120),
+        }))
+        .await;
+    webpush(&mut s, "busy", &ep, &keys).await;
+    let first = next_delivery(&mut log, "busy").await;
+    assert!(
+        matches!(first.outcome, Outcome::Retry { after, .. } if after == Duration::ZERO),
+        "{first:?}"
+    );
+    // A second attempt comes well before the 120 s asked for.
+    let second = next_delivery(&mut log, "busy").await;
+    assert_eq!(second.status, Some(429));
+}
