@@ -136,6 +136,20 @@ fn resolve(s: &Session, set: &Token, uid_mode: bool) -> Result<Vec<(u32, u32)>, 
         .collect())
 }
 
+/// The selected mailbox's name, if it may be changed (SELECT, not EXAMINE).
+fn writable(s: &Session) -> Result<String, Reply> {
+    let sel = s
+        .selected
+        .as_ref()
+        .ok_or(Reply::bad("no mailbox selected"))?;
+    if sel.read_only {
+        return Err(Reply::No(
+            "[READ-ONLY] the mailbox was opened with EXAMINE".into(),
+        ));
+    }
+    Ok(sel.name.clone())
+}
+
 pub(super) fn flag_list(l: &[Token]) -> Result<Vec<String>, Reply> {
     l.iter()
         .map(|t| {
@@ -178,16 +192,7 @@ fn store(s: &mut Session, tag: &str, name: &str, uid_mode: bool, args: &[u8]) ->
         atoms => flag_list(atoms)?,
     };
     let targets = resolve(s, set, uid_mode)?;
-    let sel = s
-        .selected
-        .as_ref()
-        .ok_or(Reply::bad("no mailbox selected"))?;
-    if sel.read_only {
-        return Err(Reply::No(
-            "[READ-ONLY] the mailbox was opened with EXAMINE".into(),
-        ));
-    }
-    let mailbox = sel.name.clone();
+    let mailbox = writable(s)?;
     let uids: Vec<u32> = targets.iter().map(|t| t.1).collect();
     let changed = s.store().store_flags(s.user(), &mailbox, &uids, op, &flags);
     let condstore = s.enabled.condstore;
@@ -248,16 +253,7 @@ fn expunge(
         }
         None
     };
-    let sel = s
-        .selected
-        .as_ref()
-        .ok_or(Reply::bad("no mailbox selected"))?;
-    if sel.read_only {
-        return Err(Reply::No(
-            "[READ-ONLY] the mailbox was opened with EXAMINE".into(),
-        ));
-    }
-    let mailbox = sel.name.clone();
+    let mailbox = writable(s)?;
     s.store().expunge(s.user(), &mailbox, only.as_deref());
     s.updates();
     s.ok(tag, &format!("{name} completed"));

@@ -404,6 +404,20 @@ impl Store {
         Ok(())
     }
 
+    /// An account and the index of one of its mailboxes.
+    fn account_mailbox<'a>(
+        st: &'a mut State,
+        user: &str,
+        mailbox: &str,
+    ) -> Option<(&'a mut Account, usize)> {
+        let acct = st.accounts.get_mut(user)?;
+        let i = acct
+            .mailboxes
+            .iter()
+            .position(|m| same_mailbox(&m.name, mailbox))?;
+        Some((acct, i))
+    }
+
     /// Runs `f` on a mailbox, read-only.
     pub fn read<R>(&self, user: &str, mailbox: &str, f: impl FnOnce(&Mailbox) -> R) -> Option<R> {
         let st = self.lock();
@@ -424,12 +438,9 @@ impl Store {
     ) -> Result<(u32, u32), &'static str> {
         let now = self.now();
         let mut st = self.lock();
-        let acct = st.accounts.get_mut(user).ok_or("no such account")?;
-        let mb = acct
-            .mailboxes
-            .iter_mut()
-            .find(|m| same_mailbox(&m.name, mailbox))
-            .ok_or("[TRYCREATE] no such mailbox")?;
+        let (acct, i) =
+            Self::account_mailbox(&mut st, user, mailbox).ok_or("[TRYCREATE] no such mailbox")?;
+        let mb = &mut acct.mailboxes[i];
         let uid = mb.uidnext;
         mb.uidnext += 1;
         mb.highest_modseq += 1;
@@ -469,16 +480,10 @@ impl Store {
         flags: &[String],
     ) -> Vec<(u32, Vec<String>, u64)> {
         let mut st = self.lock();
-        let Some(acct) = st.accounts.get_mut(user) else {
+        let Some((acct, i)) = Self::account_mailbox(&mut st, user, mailbox) else {
             return vec![];
         };
-        let Some(mb) = acct
-            .mailboxes
-            .iter_mut()
-            .find(|m| same_mailbox(&m.name, mailbox))
-        else {
-            return vec![];
-        };
+        let mb = &mut acct.mailboxes[i];
         let mut changed = Vec::new();
         let name = mb.name.clone();
         for (i, m) in mb.messages.iter_mut().enumerate() {
@@ -532,16 +537,10 @@ impl Store {
     /// UID EXPUNGE); returns their UIDs.
     pub fn expunge(&self, user: &str, mailbox: &str, only: Option<&[u32]>) -> Vec<u32> {
         let mut st = self.lock();
-        let Some(acct) = st.accounts.get_mut(user) else {
+        let Some((acct, i)) = Self::account_mailbox(&mut st, user, mailbox) else {
             return vec![];
         };
-        let Some(mb) = acct
-            .mailboxes
-            .iter_mut()
-            .find(|m| same_mailbox(&m.name, mailbox))
-        else {
-            return vec![];
-        };
+        let mb = &mut acct.mailboxes[i];
         let mut gone = Vec::new();
         mb.messages.retain(|m| {
             let del = m.flags.iter().any(|f| f.eq_ignore_ascii_case("\\Deleted"))

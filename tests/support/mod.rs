@@ -100,23 +100,12 @@ impl Bin {
 
     /// Runs with `stdin` fed in (or closed when `None`).
     pub fn run_stdin(&self, args: &[&str], stdin: Option<&[u8]>) -> Run {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_imapwebpush"));
-        cmd.env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", self.home.path())
-            .env("XDG_DATA_HOME", self.home.path().join("data"))
-            .env("NO_COLOR", "1")
-            .args(args)
-            .stdin(if stdin.is_some() {
-                Stdio::piped()
-            } else {
-                Stdio::null()
-            })
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        for (k, v) in &self.envs {
-            cmd.env(k, v);
-        }
+        let mut cmd = self.command(args);
+        cmd.stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        });
         let mut child = cmd.spawn().expect("run the binary");
         if let (Some(data), Some(mut pipe)) = (stdin, child.stdin.take()) {
             pipe.write_all(data).expect("write stdin");
@@ -126,6 +115,11 @@ impl Bin {
 
     /// Starts the binary with stdout piped, for commands that stream.
     pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        self.command(args).spawn().expect("run the binary")
+    }
+
+    /// The binary with the clean environment, stdin closed, output piped.
+    fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_imapwebpush"));
         cmd.env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -139,7 +133,7 @@ impl Bin {
         for (k, v) in &self.envs {
             cmd.env(k, v);
         }
-        cmd.spawn().expect("run the binary")
+        cmd
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
