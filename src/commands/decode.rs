@@ -93,20 +93,7 @@ impl fmt::Display for Outcome {
                 )?;
                 writeln!(f, "{}", "plaintext:".bold())?;
                 for line in d.content.plaintext.split_inclusive("\r\n") {
-                    // Control characters only are escaped, so that the
-                    // text reads as the server wrote it.
-                    let shown: String = line
-                        .trim_end_matches("\r\n")
-                        .chars()
-                        .map(|c| {
-                            if c.is_control() {
-                                c.escape_default().to_string()
-                            } else {
-                                c.to_string()
-                            }
-                        })
-                        .collect();
-                    writeln!(f, "  {shown}")?;
+                    writeln!(f, "  {}", crate::endpoint::event::show_line(line))?;
                 }
                 writeln!(f, "{}", "responses:".bold())?;
                 for r in &d.content.responses {
