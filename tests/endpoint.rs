@@ -469,3 +469,43 @@ fn serve_starts_and_prints_where_it_listens() {
     run.expect_code(0);
     assert_eq!(run.json()["vapid"], banner["vapid"]);
 }
+
+#[test]
+fn subscribe_says_what_to_check_when_the_token_push_never_comes() {
+    let rt = runtime();
+    let rig = rt.block_on(Rig::start_with(|c| {
+        c.allow_http_endpoints = true;
+        c.faults = imapwebpush::server::Faults::new([imapwebpush::server::Fault::SkipAckPush]);
+    }));
+    let bin = Bin::new().env("IMAPWEBPUSH_PASSWORD", "demo");
+    let ca = bin.path("ca.pem");
+    std::fs::write(&ca, rig.server.ca_pem.as_deref().unwrap()).unwrap();
+    let server = format!("imap://{}", rig.server.addr);
+    let keys = bin.path("keys.json");
+    let run = bin.run(&[
+        "subscribe",
+        "-s",
+        &server,
+        "--ca-file",
+        ca.to_str().unwrap(),
+        "-u",
+        "demo",
+        "--keys",
+        keys.to_str().unwrap(),
+        "--wait",
+        "1",
+    ]);
+    run.expect_code(1);
+    let err = run.stderr();
+    assert!(
+        err.contains("the confirmation push did not arrive"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint:") && err.contains("--public-url"),
+        "{err}"
+    );
+    assert!(run
+        .stdout()
+        .contains("no push with the ACKWEBPUSH token within 1 s"));
+}

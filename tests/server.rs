@@ -778,3 +778,48 @@ async fn ignore_retry_after_fault_sends_again_at_once() {
     let second = next_delivery(&mut log, "busy").await;
     assert_eq!(second.status, Some(429));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn implicit_tls_listener_and_a_vapid_key_file_that_persists() {
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("vapid.json");
+    let signer = imapwebpush::server::vapid_file::load_or_create(&key_file).unwrap();
+    let key = signer.public().clone();
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(&key_file).unwrap().permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o600);
+    // Read back, the same key.
+    assert_eq!(
+        imapwebpush::server::vapid_file::load_or_create(&key_file)
+            .unwrap()
+            .public(),
+        &key
+    );
+    let rig = Rig::start_with(|c| {
+        c.tls_listen = Some(([127, 0, 0, 1], 0).into());
+        c.vapid = signer;
+        c.vapid_key_file = Some(key_file.clone());
+    })
+    .await;
+    let mut opts = rig.connect_options();
+    opts.addr = imapwebpush::imap::ServerAddr::parse(
+        &format!("imaps://{}", rig.server.tls_addr.unwrap()),
+        None,
+    )
+    .unwrap();
+    let mut s = imapwebpush::imap::Session::connect(&opts, None)
+        .await
+        .unwrap();
+    assert!(s.is_tls());
+    s.login("demo", &imapwebpush::secret::Secret::new("demo".into()))
+        .await
+        .unwrap();
+    let r = s.run("GETVAPID").await.unwrap();
+    assert_eq!(lines(&r)[0], format!("* VAPID {key}"));
+    // Rotation rewrites the file with the new key.
+    assert!(s.run("XROTATEVAPID").await.unwrap().is_ok());
+    let reread = imapwebpush::server::vapid_file::load_or_create(&key_file).unwrap();
+    assert_eq!(reread.public(), &rig.server.vapid_key());
+    assert_ne!(reread.public(), &key);
+}
