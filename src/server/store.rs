@@ -819,7 +819,9 @@ impl Store {
     /// §8: makes `new` the current key. Pending tokens die; every active
     /// subscription is told the new key in a push signed with the old one,
     /// then deactivated until it is acknowledged again under the new key.
-    /// Returns the number of subscriptions told.
+    /// Returns the number of subscriptions told. The notice goes to
+    /// silenced subscriptions too: it is not a mailbox event, and a client
+    /// that misses it is left with a subscription that silently died.
     pub fn rotate_vapid(&self, new: VapidSigner) -> usize {
         let mut guard = self.lock();
         let st = &mut *guard;
