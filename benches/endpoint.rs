@@ -25,8 +25,6 @@ use imapwebpush::push::vapid::VapidSigner;
 use imapwebpush::secret::Secret;
 use imapwebpush::server::{self, AccountSpec, ServerConfig};
 use imapwebpush::tls::{Identity, Trust};
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::CertificateDer;
 
 const BATCH: usize = 2000;
 const CONNECTIONS: usize = 16;
@@ -165,11 +163,7 @@ async fn load(url: &hyper::Uri, auth: &str, bodies: Arc<Vec<Bytes>>) -> (Duratio
 }
 
 fn roots(pem: &str) -> Trust {
-    Trust::Verified {
-        extra_roots: CertificateDer::pem_slice_iter(pem.as_bytes())
-            .collect::<Result<Vec<_>, _>>()
-            .unwrap(),
-    }
+    Trust::with_ca_pem(pem).unwrap()
 }
 
 fn append_to_push(c: &mut Criterion) {

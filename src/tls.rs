@@ -56,6 +56,17 @@ impl Trust {
 
     /// Accepts any certificate: the connection is encrypted but not
     /// authenticated. Callers must warn the user.
+    /// Webpki roots plus every certificate in `pem` (a CA made at start).
+    pub fn with_ca_pem(pem: &str) -> Result<Self, TlsError> {
+        let extra_roots = CertificateDer::pem_slice_iter(pem.as_bytes())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| TlsError::CaFile {
+                path: PathBuf::from("(generated CA)"),
+                reason: e.to_string(),
+            })?;
+        Ok(Self::Verified { extra_roots })
+    }
+
     pub fn dangerous_accept_any() -> Self {
         Self::DangerousAcceptAny
     }

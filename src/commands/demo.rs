@@ -10,12 +10,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use colored::Colorize;
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::CertificateDer;
 
 use crate::endpoint::{self, EndpointConfig, EndpointTls, PushEvent};
 use crate::imap::{Arg, ConnectOptions, ServerAddr, Session};
-use crate::output::{self, Printer};
+use crate::output::Printer;
 use crate::push::content::PushResponse;
 use crate::push::keys::Keys;
 use crate::push::vapid::VapidSigner;
@@ -48,12 +46,10 @@ saw carried its envelope and body, encrypted for this endpoint alone.\r\n"
     .into_bytes()
 }
 
+/// Trust in the CA a generated identity came with.
 fn roots(pem: Option<&str>) -> anyhow::Result<Trust> {
-    let extra_roots = match pem {
-        Some(p) => CertificateDer::pem_slice_iter(p.as_bytes()).collect::<Result<Vec<_>, _>>()?,
-        None => Vec::new(),
-    };
-    Ok(Trust::Verified { extra_roots })
+    let pem = pem.ok_or_else(|| anyhow::anyhow!("a generated identity has a CA"))?;
+    Ok(Trust::with_ca_pem(pem)?)
 }
 
 fn subject_of(push: &PushEvent) -> Option<String> {
@@ -135,7 +131,6 @@ pub async fn run(printer: Printer) -> anyhow::Result<Exit> {
     flow.note(
         "Its keys (P-256 public key and auth secret) are new; they go to the server in WEBPUSH.",
     )?;
-    flow.endpoint.expect_vapid(server.vapid_key());
 
     flow.note("1. The client asks for the server's VAPID key: every push must be signed with it.")?;
     let key = flow.getvapid().await?;
@@ -167,7 +162,7 @@ pub async fn run(printer: Printer) -> anyhow::Result<Exit> {
         .session
         .run_args(&[Arg::Raw("APPEND INBOX"), Arg::Literal(&message)])
         .await?;
-    printer.text(&indent(&output::Transcript::from_reply(&reply).to_string()))?;
+    flow.exchange(&reply)?;
     flow.step(reply.is_ok(), "APPEND: a new message in INBOX")?;
     let Some(push) = flow.next_push(PUSH_WAIT).await else {
         return Err(no_push("the new-message push"));
@@ -185,7 +180,7 @@ pub async fn run(printer: Printer) -> anyhow::Result<Exit> {
     flow.note("6. The message is deleted: flagged \\Deleted, then expunged.")?;
     for cmd in ["SELECT INBOX", "STORE 1 +FLAGS (\\Deleted)", "EXPUNGE"] {
         let reply = flow.session.run(cmd).await?;
-        printer.text(&indent(&output::Transcript::from_reply(&reply).to_string()))?;
+        flow.exchange(&reply)?;
         if !reply.is_ok() {
             flow.step(false, &format!("{cmd}: {}", reply.tagged))?;
             return Ok(Exit::Failure);
@@ -220,12 +215,6 @@ pub async fn run(printer: Printer) -> anyhow::Result<Exit> {
         "Done".green().bold()
     ))?;
     Ok(Exit::Success)
-}
-
-fn indent(s: &str) -> String {
-    s.lines()
-        .map(|l| format!("{}{l}\n", " ".repeat(16)))
-        .collect()
 }
 
 fn no_push(what: &str) -> anyhow::Error {

@@ -32,14 +32,21 @@ pub fn load_or_create_keys(path: Option<&PathBuf>) -> anyhow::Result<(Keys, Path
     }
 }
 
+/// Writes a generated CA certificate (public, so not 0600) where the
+/// other side can be told to trust it; returns the path as shown.
+pub fn write_ca(path: &std::path::Path, pem: &str) -> anyhow::Result<String> {
+    std::fs::write(path, pem).map_err(|e| {
+        anyhow::anyhow!("cannot write the CA certificate to {}: {e}", path.display())
+    })?;
+    Ok(path.display().to_string())
+}
+
 /// A started endpoint, its keys, and the CA file a server must trust
 /// (with `--tls-self-signed`).
 pub struct Started {
     pub handle: EndpointHandle,
     pub keys: Arc<Keys>,
     pub ca_file: Option<String>,
-    /// The generated CA itself, PEM.
-    pub ca_pem: Option<String>,
 }
 
 impl Started {
@@ -99,24 +106,20 @@ pub async fn start_endpoint(
     config.expected_vapid = expected;
     config.reply = reply;
     let handle = endpoint::start(config).await?;
-    let ca_file = match &ca_pem {
-        Some(pem) => {
+    let ca_file = ca_pem
+        .as_deref()
+        .map(|pem| {
             let path = std::env::temp_dir().join(format!(
                 "imapwebpush-endpoint-ca-{}.pem",
                 handle.local_addr.port()
             ));
-            std::fs::write(&path, pem).map_err(|e| {
-                anyhow::anyhow!("cannot write the CA certificate to {}: {e}", path.display())
-            })?;
-            Some(path.display().to_string())
-        }
-        None => None,
-    };
+            write_ca(&path, pem)
+        })
+        .transpose()?;
     Ok(Started {
         handle,
         keys,
         ca_file,
-        ca_pem,
     })
 }
 

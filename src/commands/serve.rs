@@ -94,19 +94,17 @@ pub async fn run(g: &GlobalOpts, printer: Printer, a: &ServeArgs) -> anyhow::Res
     config.faults = server::Faults::new(a.fault.iter().copied());
     let faults = config.faults.names();
     let handle = server::start(config).await?;
-    let ca_file = match &handle.ca_pem {
-        Some(pem) => {
+    let ca_file = handle
+        .ca_pem
+        .as_deref()
+        .map(|pem| {
             let path = a.cert_out.clone().unwrap_or_else(|| {
                 std::env::temp_dir()
                     .join(format!("imapwebpush-serve-ca-{}.pem", handle.addr.port()))
             });
-            std::fs::write(&path, pem).map_err(|e| {
-                anyhow::anyhow!("cannot write the CA certificate to {}: {e}", path.display())
-            })?;
-            Some(path.display().to_string())
-        }
-        None => None,
-    };
+            super::listen::write_ca(&path, pem)
+        })
+        .transpose()?;
     let mut deliveries = handle.deliveries();
     let banner = json!({
         "event": "serving",

@@ -50,7 +50,7 @@ impl Flow<'_> {
     }
 
     /// Shows the exchange of one command as the draft writes it.
-    fn exchange(&self, reply: &crate::imap::Reply) -> std::io::Result<()> {
+    pub fn exchange(&self, reply: &crate::imap::Reply) -> std::io::Result<()> {
         let t = output::Transcript::from_reply(reply);
         self.printer.text(&indent(&t.to_string()))
     }

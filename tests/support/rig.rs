@@ -12,18 +12,12 @@ use imapwebpush::push::vapid::VapidSigner;
 use imapwebpush::secret::Secret;
 use imapwebpush::server::{self, AccountSpec, Delivery, ManualClock, ServerConfig, ServerHandle};
 use imapwebpush::tls::{Identity, Trust};
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::CertificateDer;
 
 /// Bounds every wait in these tests; far above what loopback needs.
 pub const WAIT: Duration = Duration::from_secs(10);
 
 pub fn trust(pem: &str) -> Trust {
-    Trust::Verified {
-        extra_roots: CertificateDer::pem_slice_iter(pem.as_bytes())
-            .collect::<Result<Vec<_>, _>>()
-            .unwrap(),
-    }
+    Trust::with_ca_pem(pem).unwrap()
 }
 
 pub struct Rig {
