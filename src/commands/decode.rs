@@ -179,23 +179,21 @@ pub fn decode_one(keys: &Keys, c: &Capture, now: u64) -> Outcome {
         .as_ref()
         .and_then(|h| h.content_encoding.as_deref())
         .map_or("aes128gcm".to_owned(), |e| e.trim().to_ascii_lowercase());
+    let Some(encoding) = ece::Encoding::parse(&encoding) else {
+        return Outcome::failed(
+            &c.label,
+            format!("Content-Encoding {encoding:?} is neither aes128gcm nor aesgcm"),
+        );
+    };
     let head = c.head.as_ref();
-    let found = ece::decrypt_by_encoding(
+    let result = ece::decrypt_by_encoding(
         &keys.ua,
-        &encoding,
+        encoding,
         head.and_then(|h| h.get("Encryption")),
         head.and_then(|h| h.get("Crypto-Key")),
         &c.body,
     );
-    let (encoding, result) = match found {
-        Ok(r) => r,
-        Err(other) => {
-            return Outcome::failed(
-                &c.label,
-                format!("Content-Encoding {other:?} is neither aes128gcm nor aesgcm"),
-            )
-        }
-    };
+    let encoding = encoding.name();
     let d = match result {
         Ok(d) => d,
         Err(e) => return Outcome::failed(&c.label, e),

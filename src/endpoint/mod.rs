@@ -307,19 +307,8 @@ fn now_secs() -> u64 {
 
 async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     let received_at = event::rfc3339(SystemTime::now());
-    let reject = |status: StatusCode, reason: String, vapid: Option<VapidReport>| {
-        (
-            status,
-            Event::Rejected {
-                received_at: received_at.clone(),
-                status: status.as_u16(),
-                reason,
-                vapid,
-            },
-        )
-    };
     let (status, event, retry_after) = match check(&shared, req).await {
-        Ok(push) => {
+        Ok(mut push) => {
             let (status, retry) = match shared.reply {
                 Some(r) => (
                     StatusCode::from_u16(r.status).unwrap_or(StatusCode::CREATED),
@@ -327,15 +316,20 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
                 ),
                 None => (StatusCode::CREATED, None),
             };
-            let mut push = push;
-            push.received_at = received_at.clone();
+            push.received_at = received_at;
             push.status = status.as_u16();
             (status, Event::Push(Box::new(push)), retry)
         }
-        Err((status, reason, vapid)) => {
-            let (s, e) = reject(status, reason, vapid);
-            (s, e, None)
-        }
+        Err((status, reason, vapid)) => (
+            status,
+            Event::Rejected {
+                received_at,
+                status: status.as_u16(),
+                reason,
+                vapid,
+            },
+            None,
+        ),
     };
     // Wait for room rather than drop: every request is reported. If the
     // reader is gone the endpoint is shutting down.
@@ -402,13 +396,12 @@ async fn check(shared: &Shared, req: Request) -> Result<PushEvent, Refusal> {
             }
         })?
         .to_bytes();
-    let enc_lower = encoding.trim().to_ascii_lowercase();
-    if enc_lower != "aes128gcm" && enc_lower != "aesgcm" {
+    let Some(encoding) = ece::Encoding::parse(&encoding) else {
         return Err(refuse(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             &format!("Content-Encoding {encoding:?} is neither aes128gcm nor aesgcm"),
         ));
-    }
+    };
     let report = verify_vapid(shared, h);
     if !report.valid {
         let wrong_key = report
@@ -429,15 +422,14 @@ async fn check(shared: &Shared, req: Request) -> Result<PushEvent, Refusal> {
             .join("; ");
         return Err((status, format!("VAPID: {reason}"), Some(report)));
     }
-    let (encoding, result) = ece::decrypt_by_encoding(
+    let decrypted = ece::decrypt_by_encoding(
         &shared.keys.ua,
-        &enc_lower,
+        encoding,
         header(h, "encryption"),
         header(h, "crypto-key"),
         &body,
     )
-    .map_err(|e| refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, &e))?;
-    let decrypted = result.map_err(|e| {
+    .map_err(|e| {
         (
             StatusCode::BAD_REQUEST,
             format!("decryption failed: {e}"),
@@ -445,7 +437,7 @@ async fn check(shared: &Shared, req: Request) -> Result<PushEvent, Refusal> {
         )
     })?;
     let headers = PushHeaders {
-        content_encoding: Some(encoding.to_owned()),
+        content_encoding: Some(encoding.name().to_owned()),
         ttl: header(h, "ttl").and_then(|t| t.trim().parse().ok()),
         urgency: header(h, "urgency").map(str::to_owned),
         topic: header(h, "topic").map(str::to_owned),
@@ -462,7 +454,7 @@ async fn check(shared: &Shared, req: Request) -> Result<PushEvent, Refusal> {
     Ok(PushEvent {
         received_at: String::new(),
         status: 0,
-        encoding,
+        encoding: encoding.name(),
         headers,
         vapid: report,
         plaintext: content.plaintext,

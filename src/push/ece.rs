@@ -416,26 +416,49 @@ pub fn encrypt(
     )
 }
 
-/// Decrypts a push body by its `Content-Encoding` (`aes128gcm`, or the
-/// legacy `aesgcm` with its `Encryption` and `Crypto-Key` headers).
-/// Returns the encoding's canonical name with the result; an unknown
-/// encoding is an `Err` with the name as found.
+/// The `Content-Encoding` of a push body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// RFC 8291 on RFC 8188.
+    Aes128gcm,
+    /// The legacy draft format, keyed by the `Encryption` and `Crypto-Key`
+    /// headers.
+    Aesgcm,
+}
+
+impl Encoding {
+    /// The header value, case and surrounding blanks ignored.
+    pub fn parse(header: &str) -> Option<Self> {
+        match header.trim().to_ascii_lowercase().as_str() {
+            "aes128gcm" => Some(Self::Aes128gcm),
+            "aesgcm" => Some(Self::Aesgcm),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Aes128gcm => "aes128gcm",
+            Self::Aesgcm => "aesgcm",
+        }
+    }
+}
+
+/// Decrypts a push body in `encoding` (`aesgcm` takes its parameters from
+/// the `Encryption` and `Crypto-Key` headers).
 pub fn decrypt_by_encoding(
     keys: &UaKeys,
-    encoding: &str,
+    encoding: Encoding,
     encryption: Option<&str>,
     crypto_key: Option<&str>,
     body: &[u8],
-) -> Result<(&'static str, Result<Decrypted, EceError>), String> {
-    let encoding = encoding.trim().to_ascii_lowercase();
-    match encoding.as_str() {
-        "aes128gcm" => Ok(("aes128gcm", decrypt(keys, body))),
-        "aesgcm" => Ok((
-            "aesgcm",
+) -> Result<Decrypted, EceError> {
+    match encoding {
+        Encoding::Aes128gcm => decrypt(keys, body),
+        Encoding::Aesgcm => {
             AesGcmParams::from_headers(encryption.unwrap_or(""), crypto_key.unwrap_or(""))
-                .and_then(|p| decrypt_aesgcm(keys, &p, body)),
-        )),
-        _ => Err(encoding),
+                .and_then(|p| decrypt_aesgcm(keys, &p, body))
+        }
     }
 }
 

@@ -7,7 +7,7 @@
 //! another subscription. Mailbox events that arrive within the coalescing
 //! window go out together in one push per subscription.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -175,16 +175,14 @@ async fn dispatch(
             }
             None => {
                 deadline = None;
-                let mut accounts: Vec<String> = pending.iter().map(|p| p.0.clone()).collect();
-                accounts.dedup();
-                accounts.sort();
-                accounts.dedup();
-                for account in accounts {
-                    let events: Vec<(String, MailEvent)> = pending
-                        .iter()
-                        .filter(|p| p.0 == account)
-                        .map(|p| (p.1.clone(), p.2.clone()))
-                        .collect();
+                let mut by_account: BTreeMap<String, Vec<(String, MailEvent)>> = BTreeMap::new();
+                for (account, mailbox, event) in pending.drain(..) {
+                    by_account
+                        .entry(account)
+                        .or_default()
+                        .push((mailbox, event));
+                }
+                for (account, events) in by_account {
                     for target in store.push_targets(&account) {
                         for plaintext in build(&events, target.enabled, store.faults()) {
                             to_send.push(Job {
@@ -196,7 +194,6 @@ async fn dispatch(
                         }
                     }
                 }
-                pending.clear();
             }
         }
         for job in to_send {

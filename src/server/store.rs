@@ -152,6 +152,10 @@ pub enum Outgoing {
 pub enum WebPushRefused {
     #[error("[LIMIT] at most {0} subscriptions per account")]
     Limit(usize),
+    /// The session's account is gone (accounts are fixed at start, so
+    /// this does not happen while the server runs).
+    #[error("[SERVERBUG] no such account")]
+    NoAccount,
 }
 
 /// The result of WEBPUSH create/update.
@@ -610,7 +614,7 @@ impl Store {
         let st = &mut *guard;
         let generation = st.vapid.generation;
         let Some(acct) = st.accounts.get_mut(user) else {
-            return Err(WebPushRefused::Limit(0));
+            return Err(WebPushRefused::NoAccount);
         };
         let pos = match acct.subs.iter().position(|s| &s.id == id) {
             Some(pos) => {
