@@ -20,6 +20,7 @@ use crate::push::content::{MAX_PLAINTEXT, RECOMMENDED_TTL};
 use crate::push::ece::{self, EncryptOptions};
 use crate::push::send::{PushClient, PushRequest};
 use crate::push::vapid::VapidSigner;
+use crate::webpush::VapidKey;
 
 /// §7.2 and RFC 8292: a VAPID JWT's lifetime as this server signs it.
 pub const JWT_LIFETIME: Duration = Duration::from_secs(12 * 3600);
@@ -333,7 +334,7 @@ async fn worker(
 
 /// The last JWT a worker signed: for which key and audience, and when.
 struct JwtCache {
-    signer: usize,
+    signer: VapidKey,
     aud: String,
     at: Instant,
     value: String,
@@ -347,7 +348,9 @@ fn cached_jwt(
     store: &Store,
 ) -> Option<String> {
     let faults = store.faults();
-    let id = Arc::as_ptr(signer) as usize;
+    // By public key, not by the Arc's address: after two rotations a new
+    // signer may be allocated where a dropped one was.
+    let id = signer.public();
     let aud = if faults.has(Fault::BadJwtAud) {
         "https://wrong-audience.invalid".to_owned()
     } else {
@@ -356,7 +359,7 @@ fn cached_jwt(
     // An update may move a subscription to another origin (and a rotation
     // changes the key): reuse a JWT only for the same key and audience.
     if let Some(c) = cache.as_ref() {
-        if c.signer == id && c.aud == aud && c.at.elapsed() < JWT_REUSE {
+        if &c.signer == id && c.aud == aud && c.at.elapsed() < JWT_REUSE {
             return Some(c.value.clone());
         }
     }
@@ -372,7 +375,7 @@ fn cached_jwt(
     let jwt = signer.sign(&aud, exp, sub).ok()?;
     let value = signer.authorization(&jwt);
     *cache = Some(JwtCache {
-        signer: id,
+        signer: id.clone(),
         aud,
         at: Instant::now(),
         value: value.clone(),
