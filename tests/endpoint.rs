@@ -316,11 +316,20 @@ fn subscribe_count_2_sees_the_ack_the_new_mail_and_the_expunge() {
     assert_eq!(out.wait(), 0);
 }
 
-#[test]
-fn listen_reply_410_makes_serve_drop_the_subscription() {
-    let rt = runtime();
-    let rig = rt.block_on(Rig::start_with(|c| c.allow_http_endpoints = true));
-    let bin = Bin::new();
+/// `listen --json --reply REPLY`, and a subscription `id` on `serve`
+/// pointing at it; returns the listen output after its `listening` line,
+/// and a session with the delivery log opened before the WEBPUSH.
+fn serve_pushing_to_listen(
+    rt: &tokio::runtime::Runtime,
+    rig: &Rig,
+    bin: &Bin,
+    reply: &str,
+    id: &str,
+) -> (
+    Lines,
+    imapwebpush::imap::Session,
+    tokio::sync::broadcast::Receiver<imapwebpush::server::Delivery>,
+) {
     let keys = bin.path("keys.json");
     let mut out = Lines::new(bin.spawn(&[
         "listen",
@@ -328,18 +337,31 @@ fn listen_reply_410_makes_serve_drop_the_subscription() {
         "--keys",
         keys.to_str().unwrap(),
         "--reply",
-        "410",
+        reply,
     ]));
     let listening = out.next();
-    let url = listening["endpoint"].as_str().unwrap().to_owned();
-    let (p256dh, auth) = (
-        listening["keys"]["p256dh"].as_str().unwrap().to_owned(),
-        listening["keys"]["auth"].as_str().unwrap().to_owned(),
+    let field = |v: &Value| v.as_str().unwrap().to_owned();
+    let (url, p256dh, auth) = (
+        field(&listening["endpoint"]),
+        field(&listening["keys"]["p256dh"]),
+        field(&listening["keys"]["auth"]),
     );
-    rt.block_on(async {
-        let mut log = rig.server.deliveries();
+    let (s, log) = rt.block_on(async {
+        let log = rig.server.deliveries();
         let mut s = rig.client().await;
-        webpush_raw(&mut s, "doomed", &url, &p256dh, &auth).await;
+        webpush_raw(&mut s, id, &url, &p256dh, &auth).await;
+        (s, log)
+    });
+    (out, s, log)
+}
+
+#[test]
+fn listen_reply_410_makes_serve_drop_the_subscription() {
+    let rt = runtime();
+    let rig = rt.block_on(Rig::start_with(|c| c.allow_http_endpoints = true));
+    let bin = Bin::new();
+    let (mut out, mut s, mut log) = serve_pushing_to_listen(&rt, &rig, &bin, "410", "doomed");
+    rt.block_on(async {
         let d = next_delivery(&mut log, "doomed").await;
         assert_eq!((d.status, d.outcome), (Some(410), Outcome::Removed));
         let l = s.run("LWEBPUSH *").await.unwrap();
@@ -358,28 +380,8 @@ fn listen_reply_429_makes_serve_wait() {
     let rt = runtime();
     let rig = rt.block_on(Rig::start_with(|c| c.allow_http_endpoints = true));
     let bin = Bin::new();
-    let keys = bin.path("keys.json");
-    let mut out = Lines::new(bin.spawn(&[
-        "listen",
-        "--json",
-        "--keys",
-        keys.to_str().unwrap(),
-        "--reply",
-        "429:1",
-    ]));
-    let listening = out.next();
-    let url = listening["endpoint"].as_str().unwrap().to_owned();
+    let (mut out, _s, mut log) = serve_pushing_to_listen(&rt, &rig, &bin, "429:1", "busy");
     rt.block_on(async {
-        let mut log = rig.server.deliveries();
-        let mut s = rig.client().await;
-        webpush_raw(
-            &mut s,
-            "busy",
-            &url,
-            listening["keys"]["p256dh"].as_str().unwrap(),
-            listening["keys"]["auth"].as_str().unwrap(),
-        )
-        .await;
         let d = next_delivery(&mut log, "busy").await;
         assert!(
             matches!(d.outcome, Outcome::Retry { after, .. } if after == Duration::from_secs(1)),

@@ -160,17 +160,8 @@ async fn lifecycle_from_subscription_to_vanished() {
     assert!(!again.is_ok());
 
     // New mail: SELECT, then UIDFETCH with ENVELOPE and BINARY, high.
-    let other = rig.client_as("demo").await;
-    drop(other);
     let msg = b"From: Fred Foobar <foobar@Blurdybloop.example>\r\nSubject: afternoon meeting\r\n\r\nHello Joe\r\n";
-    let r = s
-        .run_args(&[
-            imapwebpush::imap::Arg::Raw("APPEND INBOX"),
-            imapwebpush::imap::Arg::Literal(msg),
-        ])
-        .await
-        .unwrap();
-    assert!(r.is_ok(), "{:?}", lines(&r));
+    append_raw(&mut s, "INBOX", msg).await;
     let push = next_push(&mut ep).await;
     assert!(push.vapid.valid);
     assert_eq!(push.headers.urgency.as_deref(), Some("high"));
@@ -262,16 +253,23 @@ async fn tokens_expire_after_ten_minutes() {
     assert!(s.run(&format!("ACKWEBPUSH {token}")).await.unwrap().is_ok());
 }
 
-async fn append(s: &mut imapwebpush::imap::Session, subject: &str) {
-    let msg = format!("Subject: {subject}\r\n\r\nbody\r\n");
+/// APPENDs `raw` to `mailbox` (as written on the wire) and expects OK.
+async fn append_raw(s: &mut imapwebpush::imap::Session, mailbox: &str, raw: &[u8]) {
+    let cmd = format!("APPEND {mailbox}");
     let r = s
         .run_args(&[
-            imapwebpush::imap::Arg::Raw("APPEND INBOX"),
-            imapwebpush::imap::Arg::Literal(msg.as_bytes()),
+            imapwebpush::imap::Arg::Raw(&cmd),
+            imapwebpush::imap::Arg::Literal(raw),
         ])
         .await
         .unwrap();
-    assert!(r.is_ok());
+    assert!(r.is_ok(), "{:?}", lines(&r));
+}
+
+/// A small message with this subject, to INBOX.
+async fn append(s: &mut imapwebpush::imap::Session, subject: &str) {
+    let msg = format!("Subject: {subject}\r\n\r\nbody\r\n");
+    append_raw(s, "INBOX", msg.as_bytes()).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -610,15 +608,7 @@ async fn enabled_capabilities_shape_the_pushes() {
     assert!(s.run("CREATE \"Boîte\"").await.unwrap().is_ok());
     let (mut ep, keys) = rig.endpoint(None).await;
     subscribe(&mut s, "u", &mut ep, &keys).await;
-    let msg = b"Subject: hi\r\n\r\nx\r\n";
-    let r = s
-        .run_args(&[
-            imapwebpush::imap::Arg::Raw("APPEND \"Boîte\""),
-            imapwebpush::imap::Arg::Literal(msg),
-        ])
-        .await
-        .unwrap();
-    assert!(r.is_ok(), "{:?}", lines(&r));
+    append_raw(&mut s, "\"Boîte\"", b"Subject: hi\r\n\r\nx\r\n").await;
     let push = next_push(&mut ep).await;
     assert!(
         push.plaintext.starts_with("* SELECT \"Boîte\"\r\n"),
@@ -631,7 +621,8 @@ async fn enabled_capabilities_shape_the_pushes() {
     let mut plain = rig.client().await;
     let (mut ep2, keys2) = rig.endpoint(None).await;
     subscribe(&mut plain, "m", &mut ep2, &keys2).await;
-    append_to(&mut plain, "&AMk-t&AOk-").await;
+    assert!(plain.run("CREATE &AMk-t&AOk-").await.unwrap().is_ok());
+    append_raw(&mut plain, "&AMk-t&AOk-", b"Subject: x\r\n\r\ny\r\n").await;
     let push = next_push(&mut ep2).await;
     assert!(
         push.plaintext.starts_with("* SELECT &AMk-t&AOk-\r\n"),
@@ -640,21 +631,7 @@ async fn enabled_capabilities_shape_the_pushes() {
     );
 }
 
-async fn append_to(s: &mut imapwebpush::imap::Session, mailbox: &str) {
-    assert!(s.run(&format!("CREATE {mailbox}")).await.unwrap().is_ok());
-    let cmd = format!("APPEND {mailbox}");
-    let r = s
-        .run_args(&[
-            imapwebpush::imap::Arg::Raw(&cmd),
-            imapwebpush::imap::Arg::Literal(b"Subject: x\r\n\r\ny\r\n"),
-        ])
-        .await
-        .unwrap();
-    assert!(r.is_ok());
-}
-
-/// A rig with one fault, a client, and a subscription that is confirmed
-/// (unless the fault stops that).
+/// A rig with one fault, and a client logged in to it.
 async fn faulty(fault: Fault) -> (Rig, imapwebpush::imap::Session) {
     let rig = Rig::start_with(|c| c.faults = Faults::new([fault])).await;
     let s = rig.client().await;
@@ -728,14 +705,7 @@ async fn each_fault_breaks_its_rule_observably() {
                 let token = p.ack_token().unwrap().to_owned();
                 assert!(s.run(&format!("ACKWEBPUSH {token}")).await.unwrap().is_ok());
                 let big = format!("Subject: big\r\n\r\n{}\r\n", "x".repeat(5000));
-                let r = s
-                    .run_args(&[
-                        imapwebpush::imap::Arg::Raw("APPEND INBOX"),
-                        imapwebpush::imap::Arg::Literal(big.as_bytes()),
-                    ])
-                    .await
-                    .unwrap();
-                assert!(r.is_ok());
+                append_raw(&mut s, "INBOX", big.as_bytes()).await;
                 match next_event(&mut ep).await {
                     Event::Rejected { status: got, .. } => assert_eq!(got, status),
                     other => panic!("{other:?}"),
