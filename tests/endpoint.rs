@@ -242,31 +242,37 @@ fn listen_reports_every_request_as_one_event() {
     assert_eq!(out.wait(), 0, "--count 1 ends after one push");
 }
 
-#[test]
-fn subscribe_count_2_sees_the_ack_the_new_mail_and_the_expunge() {
-    let rt = runtime();
-    let rig = rt.block_on(Rig::start_with(|c| c.allow_http_endpoints = true));
-    let bin = Bin::new().env("IMAPWEBPUSH_PASSWORD", "demo");
+/// `subscribe` against the rig's server as demo over STARTTLS (its CA
+/// written into the binary's home), keys in that home, then `extra`.
+fn subscribe_args(rig: &Rig, bin: &Bin, extra: &[&str]) -> Vec<String> {
     let ca = bin.path("ca.pem");
     std::fs::write(&ca, rig.server.ca_pem.as_deref().unwrap()).unwrap();
-    let server = format!("imap://{}", rig.server.addr);
-    let keys = bin.path("keys.json");
-    let mut out = Lines::new(bin.spawn(&[
+    let mut args: Vec<String> = [
         "subscribe",
-        "--json",
         "-s",
-        &server,
+        &format!("imap://{}", rig.server.addr),
         "--ca-file",
         ca.to_str().unwrap(),
         "-u",
         "demo",
         "--keys",
-        keys.to_str().unwrap(),
-        "--count",
-        "2",
-        "--wait",
-        "10",
-    ]));
+        bin.path("keys.json").to_str().unwrap(),
+    ]
+    .iter()
+    .map(|a| (*a).to_owned())
+    .collect();
+    args.extend(extra.iter().map(|a| (*a).to_owned()));
+    args
+}
+
+#[test]
+fn subscribe_count_2_sees_the_ack_the_new_mail_and_the_expunge() {
+    let rt = runtime();
+    let rig = rt.block_on(Rig::start_with(|c| c.allow_http_endpoints = true));
+    let bin = Bin::new().env("IMAPWEBPUSH_PASSWORD", "demo");
+    let args = subscribe_args(&rig, &bin, &["--json", "--count", "2", "--wait", "10"]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut out = Lines::new(bin.spawn(&args));
     assert_eq!(out.next()["event"], "listening");
     let ack_push = out.next();
     assert_eq!(ack_push["event"], "push", "{ack_push}");
@@ -480,23 +486,8 @@ fn subscribe_says_what_to_check_when_the_token_push_never_comes() {
         c.faults = imapwebpush::server::Faults::new([imapwebpush::server::Fault::SkipAckPush]);
     }));
     let bin = Bin::new().env("IMAPWEBPUSH_PASSWORD", "demo");
-    let ca = bin.path("ca.pem");
-    std::fs::write(&ca, rig.server.ca_pem.as_deref().unwrap()).unwrap();
-    let server = format!("imap://{}", rig.server.addr);
-    let keys = bin.path("keys.json");
-    let run = bin.run(&[
-        "subscribe",
-        "-s",
-        &server,
-        "--ca-file",
-        ca.to_str().unwrap(),
-        "-u",
-        "demo",
-        "--keys",
-        keys.to_str().unwrap(),
-        "--wait",
-        "1",
-    ]);
+    let args = subscribe_args(&rig, &bin, &["--wait", "1"]);
+    let run = bin.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
     run.expect_code(1);
     let err = run.stderr();
     assert!(
