@@ -502,3 +502,55 @@ fn subscribe_says_what_to_check_when_the_token_push_never_comes() {
         .stdout()
         .contains("no push with the ACKWEBPUSH token within 1 s"));
 }
+
+#[test]
+fn subscribe_no_ack_leaves_it_inactive_and_unsubscribe_on_exit_deletes_it() {
+    let rt = runtime();
+    let rig = rt.block_on(Rig::start_with(|c| c.allow_http_endpoints = true));
+    let bin = Bin::new().env("IMAPWEBPUSH_PASSWORD", "demo");
+    let args = subscribe_args(
+        &rig,
+        &bin,
+        &["--json", "--no-ack", "--count", "0", "--id", "kept"],
+    );
+    let run = bin.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    run.expect_code(0);
+    assert!(
+        !run.stdout().contains("\"event\":\"ack\""),
+        "{}",
+        run.stdout()
+    );
+    rt.block_on(async {
+        let mut s = rig.client().await;
+        let l = lines(&s.run("LWEBPUSH kept").await.unwrap());
+        assert!(
+            l[0].starts_with("* WEBPUSH kept ") && l[0].ends_with(" NIL"),
+            "{l:?}"
+        );
+    });
+
+    let args = subscribe_args(
+        &rig,
+        &bin,
+        &[
+            "--json",
+            "--count",
+            "0",
+            "--id",
+            "gone",
+            "--unsubscribe-on-exit",
+        ],
+    );
+    let run = bin.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    run.expect_code(0);
+    assert!(
+        run.stdout().contains("\"event\":\"ack\""),
+        "{}",
+        run.stdout()
+    );
+    rt.block_on(async {
+        let mut s = rig.client().await;
+        let l = lines(&s.run("LWEBPUSH gone").await.unwrap());
+        assert_eq!(l.len(), 1, "deleted on exit: {l:?}");
+    });
+}

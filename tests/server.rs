@@ -793,3 +793,71 @@ async fn implicit_tls_listener_and_a_vapid_key_file_that_persists() {
     assert_eq!(reread.public(), &rig.server.vapid_key());
     assert_ne!(reread.public(), &key);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fetch_list_create_delete_and_examine() {
+    let rig = Rig::start().await;
+    let mut s = rig.client().await;
+    let msg = b"From: A <a@example.org>\r\nSubject: fetched\r\n\r\nthe body\r\n";
+    append_raw(&mut s, "INBOX", msg).await;
+    assert!(s.run("SELECT INBOX").await.unwrap().is_ok());
+
+    // PEEK leaves \Seen alone; BODY[] sets it and says so.
+    let r = s
+        .run("FETCH 1 (FLAGS RFC822.SIZE BODY.PEEK[])")
+        .await
+        .unwrap();
+    let first = &lines(&r)[0];
+    assert!(
+        first.starts_with(&format!(
+            "* 1 FETCH (FLAGS () RFC822.SIZE {} BODY[] {{{}}}",
+            msg.len(),
+            msg.len()
+        )),
+        "{first}"
+    );
+    assert!(first.contains("the body"), "{first}");
+    let r = s.run("UID FETCH 1 (ENVELOPE BODY[TEXT])").await.unwrap();
+    let l = &lines(&r)[0];
+    assert!(
+        l.starts_with(
+            "* 1 FETCH (UID 1 ENVELOPE (NIL \"fetched\" ((\"A\" NIL \"a\" \"example.org\"))"
+        ),
+        "{l}"
+    );
+    assert!(
+        l.contains("BODY[TEXT] {10}\r\nthe body\r\n FLAGS (\\Seen))"),
+        "{l}"
+    );
+    assert!(s
+        .run("FETCH 1 (BODY[HEADER.FIELDS (X)])")
+        .await
+        .unwrap()
+        .tagged
+        .contains(" BAD "));
+
+    // LIST, CREATE, DELETE; INBOX cannot go.
+    assert!(s.run("CREATE Archive").await.unwrap().is_ok());
+    assert!(!s.run("CREATE Archive").await.unwrap().is_ok());
+    let r = s.run("LIST \"\" *").await.unwrap();
+    assert_eq!(
+        lines(&r)[..2],
+        [
+            "* LIST (\\HasNoChildren) \"/\" INBOX",
+            "* LIST (\\HasNoChildren) \"/\" Archive"
+        ]
+    );
+    assert!(s.run("DELETE Archive").await.unwrap().is_ok());
+    assert!(!s.run("DELETE INBOX").await.unwrap().is_ok());
+    assert_eq!(lines(&s.run("LIST \"\" A*").await.unwrap()).len(), 1);
+
+    // EXAMINE is read-only.
+    assert!(s
+        .run("EXAMINE INBOX")
+        .await
+        .unwrap()
+        .tagged
+        .contains("[READ-ONLY]"));
+    let r = s.run("STORE 1 +FLAGS (\\Deleted)").await.unwrap();
+    assert!(r.tagged.contains(" NO [READ-ONLY]"), "{}", r.tagged);
+}
