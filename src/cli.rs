@@ -10,7 +10,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::commands::{completions, decode, extension, keys, listen, subscribe};
 use crate::imap::TlsMode;
+use crate::ops::endpoint::{EndpointSpec, TlsChoice};
 
 /// Exercise and debug the IMAP WEBPUSH extension
 /// (draft-gougeon-imap-webpush): run its commands against a server, and
@@ -98,96 +100,26 @@ pub enum Command {
     Capability,
 
     /// GETVAPID: show the server's VAPID public key (§5.1)
-    Getvapid {
-        /// Also draw the key as a QR code
-        #[arg(long)]
-        qr: bool,
-    },
+    Getvapid(extension::GetvapidArgs),
 
     /// WEBPUSH: create or update a subscription, or delete it with --delete (§5.2)
     #[command(arg_required_else_help = true)]
-    Webpush {
-        /// Subscription ID (an IMAP atom; a UUID is usual)
-        #[arg(value_name = "ID")]
-        id: String,
-        /// Push endpoint URL (https)
-        #[arg(value_name = "ENDPOINT", required_unless_present = "delete")]
-        endpoint: Option<String>,
-        /// User agent public key: 87 base64url characters, uncompressed P-256
-        #[arg(value_name = "P256DH", required_unless_present = "delete")]
-        p256dh: Option<String>,
-        /// Authentication secret: 22 base64url characters (16 bytes)
-        #[arg(value_name = "AUTH", required_unless_present = "delete")]
-        auth: Option<String>,
-        /// Delete the subscription (sends WEBPUSH <ID> NIL)
-        #[arg(long, conflicts_with_all = ["endpoint", "p256dh", "auth"])]
-        delete: bool,
-        #[command(flatten)]
-        raw: RawArg,
-    },
+    Webpush(extension::WebpushArgs),
 
     /// ACKWEBPUSH: confirm a subscription with the token from its first push (§5.3)
-    Ackwebpush {
-        /// The token of the ACKWEBPUSH push
-        #[arg(value_name = "TOKEN")]
-        token: String,
-        #[command(flatten)]
-        raw: RawArg,
-    },
+    Ackwebpush(extension::AckwebpushArgs),
 
     /// LWEBPUSH: list subscriptions (§5.4)
-    Lwebpush {
-        /// A subscription ID, or a pattern with * and %
-        #[arg(value_name = "PATTERN", default_value = "*")]
-        pattern: String,
-        #[command(flatten)]
-        raw: RawArg,
-    },
+    Lwebpush(extension::LwebpushArgs),
 
     /// SILWEBPUSH: silence a subscription for SECONDS (0 ends it), or for this session (§5.5)
-    Silwebpush {
-        /// Subscription ID
-        #[arg(value_name = "ID")]
-        id: String,
-        /// Seconds, or "session"
-        #[arg(value_name = "SECONDS|session")]
-        duration: String,
-        #[command(flatten)]
-        raw: RawArg,
-    },
+    Silwebpush(extension::SilwebpushArgs),
 
     /// The whole flow: subscribe with a local endpoint, acknowledge, then stream notifications
-    Subscribe {
-        /// Subscription ID (default: the keys file's, else a new UUID)
-        #[arg(long, value_name = "ID")]
-        id: Option<String>,
-        #[command(flatten)]
-        endpoint: EndpointOpts,
-        /// Do not send ACKWEBPUSH (to see what a server does with an unconfirmed subscription)
-        #[arg(long)]
-        no_ack: bool,
-        /// Seconds to wait for the push carrying the ACKWEBPUSH token
-        #[arg(long, value_name = "SECS", default_value_t = 60)]
-        wait: u64,
-        /// ENABLE this capability first (CONDSTORE, QRESYNC, UTF8=ACCEPT, IMAP4rev2); repeatable
-        #[arg(long, value_name = "CAP")]
-        enable: Vec<String>,
-        /// Delete the subscription (WEBPUSH <ID> NIL) when done or interrupted
-        #[arg(long)]
-        unsubscribe_on_exit: bool,
-    },
+    Subscribe(subscribe::SubscribeArgs),
 
     /// The push endpoint alone (no IMAP): receive, verify, decrypt and show pushes
-    Listen {
-        #[command(flatten)]
-        endpoint: EndpointOpts,
-        /// The server's VAPID key (base64url, uncompressed P-256) that pushes must be signed with
-        #[arg(long, value_name = "KEY")]
-        vapid: Option<String>,
-        /// Answer pushes with this status (and Retry-After seconds) instead of 201, e.g. 410 or 429:120
-        #[arg(long, value_name = "STATUS[:RETRY_AFTER]")]
-        reply: Option<crate::endpoint::Reply>,
-    },
+    Listen(listen::ListenArgs),
 
     /// A reference IMAP WEBPUSH server, in memory, that sends real pushes
     #[command(after_long_help = SERVE_AFTER_HELP)]
@@ -197,60 +129,13 @@ pub enum Command {
     Demo,
 
     /// Decrypt captured push payloads and explain them (files, or stdin with "-" or nothing)
-    Decode {
-        /// Keys file (default: $XDG_DATA_HOME/imapwebpush/keys.json)
-        #[arg(long, value_name = "FILE", conflicts_with_all = ["private_key", "auth"])]
-        keys: Option<PathBuf>,
-        /// The subscriber's private key (base64url 32-byte scalar), instead of --keys
-        #[arg(long, value_name = "B64", requires = "auth")]
-        private_key: Option<String>,
-        /// The auth secret (base64url 16 bytes), with --private-key
-        #[arg(long, value_name = "B64", requires = "private_key")]
-        auth: Option<String>,
-        /// Files holding raw bodies, base64 lines, or HTTP request dumps; "-" is stdin
-        #[arg(value_name = "INPUT")]
-        inputs: Vec<String>,
-    },
+    Decode(decode::DecodeArgs),
 
     /// Make or show the local keypair and auth secret
-    Keys {
-        #[command(subcommand)]
-        action: KeysAction,
-    },
+    Keys(keys::KeysArgs),
 
     /// Print a shell completion script
-    Completions {
-        #[arg(value_name = "SHELL")]
-        shell: clap_complete::Shell,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum KeysAction {
-    /// Generate a P-256 keypair and auth secret into a file (mode 0600)
-    Generate {
-        /// Where to write (default: $XDG_DATA_HOME/imapwebpush/keys.json)
-        #[arg(long, value_name = "FILE")]
-        out: Option<PathBuf>,
-        /// Replace an existing file
-        #[arg(long)]
-        force: bool,
-    },
-    /// Print the keys as a W3C PushSubscription JSON
-    Show {
-        /// Keys file (default: $XDG_DATA_HOME/imapwebpush/keys.json)
-        #[arg(long, value_name = "FILE")]
-        keys: Option<PathBuf>,
-        /// The endpoint URL to put in the JSON (else null)
-        #[arg(long, value_name = "URL")]
-        endpoint: Option<String>,
-        /// Also draw the JSON as a terminal QR code
-        #[arg(long)]
-        qr: bool,
-        /// Read the file even if other users can read it
-        #[arg(long)]
-        force: bool,
-    },
+    Completions(completions::CompletionsArgs),
 }
 
 /// The push endpoint's options (`subscribe`, `listen`).
@@ -277,6 +162,25 @@ pub struct EndpointOpts {
     /// Exit after N pushes (for subscribe: after the ACKWEBPUSH push, which does not count)
     #[arg(long, value_name = "N")]
     pub count: Option<u64>,
+}
+
+impl EndpointOpts {
+    /// The endpoint these flags describe.
+    pub fn spec(&self) -> EndpointSpec {
+        let tls = match (&self.tls_cert, &self.tls_key) {
+            (Some(cert), Some(key)) => TlsChoice::Files {
+                cert: cert.clone(),
+                key: key.clone(),
+            },
+            _ if self.tls_self_signed => TlsChoice::SelfSigned,
+            _ => TlsChoice::Plain,
+        };
+        EndpointSpec {
+            listen: self.listen,
+            public_url: self.public_url.clone(),
+            tls,
+        }
+    }
 }
 
 const SERVE_AFTER_HELP: &str = "\
@@ -345,13 +249,6 @@ pub struct ServeArgs {
     pub fault: Vec<crate::server::Fault>,
 }
 
-#[derive(Debug, Clone, Copy, Args)]
-pub struct RawArg {
-    /// Send the arguments without checking them (to test a server's BAD handling)
-    #[arg(long)]
-    pub raw: bool,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -404,12 +301,12 @@ mod tests {
     #[test]
     fn reply_parses_status_and_retry_after() {
         let c = Cli::try_parse_from(["imapwebpush", "listen", "--reply", "429:120"]).unwrap();
-        let Command::Listen { reply, .. } = c.command else {
+        let Command::Listen(l) = c.command else {
             panic!("not listen")
         };
         assert_eq!(
-            reply,
-            Some(crate::endpoint::Reply {
+            l.reply,
+            Some(crate::endpoint::Answer {
                 status: 429,
                 retry_after: Some(120)
             })

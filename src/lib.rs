@@ -25,10 +25,14 @@
 
 pub mod cli;
 pub mod commands;
+pub mod datetime;
 pub mod endpoint;
+pub mod exit;
 pub mod imap;
+pub mod ops;
 pub mod output;
 pub mod push;
+pub mod rules;
 pub mod secret;
 pub mod server;
 pub mod tls;

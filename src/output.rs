@@ -1,85 +1,188 @@
 //! Printing: every result type implements `Display` (for people, in the
 //! draft's `C:`/`S:` notation where it shows an exchange) and `Serialize`
-//! (for `--json`); [`Printer`] chooses. Colors follow `--color` and
-//! `NO_COLOR` through one switch set at start-up.
+//! (for `--json`); a [`Printer`] chooses, and is the only thing that writes
+//! results. A printer is handed its writer (stdout, stderr, a buffer, the
+//! REPL's line above the prompt) and its own colour choice: renderers always
+//! style their text, and a printer without colour strips the styling, so no
+//! colour switch is shared between printers.
 
 use std::fmt;
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
+use std::sync::{Arc, Mutex};
 
 use colored::Colorize;
 use serde::Serialize;
 
-use crate::cli::ColorWhen;
-use crate::imap::{Reply, Status, Untagged};
-use crate::webpush::{ExtResponse, SubscriptionInfo, VapidKey};
+use crate::imap::{Reply, Status};
 
-/// Sets the process-wide color switch.
-pub fn setup_color(when: ColorWhen, json: bool) {
-    let on = match when {
-        ColorWhen::Always => true,
-        ColorWhen::Never => false,
-        ColorWhen::Auto => {
-            !json
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                && io::stdout().is_terminal()
-        }
-    };
-    colored::control::set_override(on);
-}
+/// Where a printer writes.
+pub type Sink = Arc<Mutex<Box<dyn Write + Send>>>;
 
-/// Writes results to stdout, as text or as JSON lines.
-#[derive(Debug, Clone, Copy)]
+/// Writes results as text or as JSON lines, to the writer it was given.
+#[derive(Clone)]
 pub struct Printer {
     json: bool,
+    color: bool,
+    out: Sink,
+}
+
+impl fmt::Debug for Printer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Printer")
+            .field("json", &self.json)
+            .field("color", &self.color)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A writer into shared memory, for tests and for front ends that move
+/// rendered text elsewhere.
+#[derive(Debug, Clone, Default)]
+pub struct Memory(Arc<Mutex<Vec<u8>>>);
+
+impl Memory {
+    /// What was written so far, as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
+    }
+
+    /// Takes what was written so far.
+    pub fn take(&self) -> Vec<u8> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+}
+
+impl Write for Memory {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Makes the `colored` renderers always emit their styles; each
+/// [`Printer`] strips them unless its own choice is colour.
+fn style_always() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| colored::control::set_override(true));
+}
+
+/// Removes the SGR sequences (`ESC [ … m`) our renderers add. Text from
+/// peers never carries a raw ESC (it is escaped before rendering), so only
+/// our styling goes.
+pub fn strip_styles(buf: &mut Vec<u8>, from: usize) {
+    if !buf[from..].contains(&0x1b) {
+        return;
+    }
+    let mut w = from;
+    let mut r = from;
+    while r < buf.len() {
+        if buf[r] == 0x1b && buf.get(r + 1) == Some(&b'[') {
+            let mut end = r + 2;
+            while end < buf.len() && !(0x40..=0x7e).contains(&buf[end]) {
+                end += 1;
+            }
+            r = end + 1;
+            continue;
+        }
+        buf[w] = buf[r];
+        w += 1;
+        r += 1;
+    }
+    buf.truncate(w);
 }
 
 impl Printer {
-    pub fn new(json: bool) -> Self {
-        Self { json }
+    /// A printer writing to `out`.
+    pub fn new(out: Box<dyn Write + Send>, json: bool, color: bool) -> Self {
+        style_always();
+        Self {
+            json,
+            color,
+            out: Arc::new(Mutex::new(out)),
+        }
+    }
+
+    /// Results on stdout.
+    pub fn stdout(json: bool, color: bool) -> Self {
+        Self::new(Box::new(io::stdout()), json, color)
+    }
+
+    /// Diagnostics (warnings, traces, errors) on stderr, always as text.
+    pub fn stderr(color: bool) -> Self {
+        Self::new(Box::new(io::stderr()), false, color)
+    }
+
+    /// A printer into memory, and the memory.
+    pub fn memory(json: bool, color: bool) -> (Self, Memory) {
+        let m = Memory::default();
+        (Self::new(Box::new(m.clone()), json, color), m)
     }
 
     pub fn is_json(&self) -> bool {
         self.json
     }
 
-    /// One result: its `Display` text, or one line of JSON.
-    pub fn show<T: fmt::Display + Serialize>(&self, v: &T) -> io::Result<()> {
-        let mut buf = Vec::new();
-        self.render_into(v, &mut buf);
-        let mut out = io::stdout().lock();
-        out.write_all(&buf)?;
+    pub fn is_color(&self) -> bool {
+        self.color
+    }
+
+    /// The same writer, as text (JSON off): for narration beside results.
+    pub fn as_text(&self) -> Self {
+        Self {
+            json: false,
+            ..self.clone()
+        }
+    }
+
+    /// Writes bytes as they are, in one piece, and flushes.
+    pub fn write_bytes(&self, bytes: &[u8]) -> io::Result<()> {
+        let mut out = self.out.lock().unwrap_or_else(|e| e.into_inner());
+        out.write_all(bytes)?;
         out.flush()
     }
 
+    /// One result: its `Display` text, or one line of JSON.
+    pub fn show<T: fmt::Display + Serialize + ?Sized>(&self, v: &T) -> io::Result<()> {
+        let mut buf = Vec::new();
+        self.render_into(v, &mut buf);
+        self.write_bytes(&buf)
+    }
+
     /// Appends what [`Printer::show`] would print to `out`.
-    pub fn render_into<T: fmt::Display + Serialize>(&self, v: &T, out: &mut Vec<u8>) {
+    pub fn render_into<T: fmt::Display + Serialize + ?Sized>(&self, v: &T, out: &mut Vec<u8>) {
+        let start = out.len();
         if self.json {
-            let start = out.len();
             if let Err(e) = serde_json::to_writer(&mut *out, v) {
                 out.truncate(start);
                 out.extend_from_slice(format!("{{\"error\":{:?}}}", e.to_string()).as_bytes());
             }
             out.push(b'\n');
         } else {
-            use std::io::Write as _;
             let _ = write!(out, "{v}");
+            if !self.color {
+                strip_styles(out, start);
+            }
         }
     }
 
     /// One event of a stream: a JSON line, or its text ending in a newline.
-    pub fn event<T: fmt::Display + Serialize>(&self, v: &T) -> io::Result<()> {
+    pub fn event<T: fmt::Display + Serialize + ?Sized>(&self, v: &T) -> io::Result<()> {
         let mut buf = Vec::new();
         self.render_into(v, &mut buf);
         if !buf.ends_with(b"\n") {
             buf.push(b'\n');
         }
-        let mut out = io::stdout().lock();
-        out.write_all(&buf)?;
-        out.flush()
+        self.write_bytes(&buf)
     }
 
     /// JSON only (skipped in human output, which narrates instead).
-    pub fn json_only<T: fmt::Display + Serialize>(&self, v: &T) -> io::Result<()> {
+    pub fn json_only<T: fmt::Display + Serialize + ?Sized>(&self, v: &T) -> io::Result<()> {
         if self.json {
             self.event(v)
         } else {
@@ -87,29 +190,41 @@ impl Printer {
         }
     }
 
-    /// Human text only (skipped under `--json`).
-    pub fn text(&self, s: &str) -> io::Result<()> {
+    /// Human output only (skipped under `--json`): anything `Display`.
+    pub fn text<T: fmt::Display + ?Sized>(&self, v: &T) -> io::Result<()> {
         if self.json {
             return Ok(());
         }
-        let mut out = io::stdout().lock();
-        out.write_all(s.as_bytes())?;
-        out.flush()
+        self.plain(v)
     }
-}
 
-/// A warning on stderr, in the program's voice.
-pub fn warn(msg: &str) {
-    eprintln!("{} {msg}", "imapwebpush: warning:".yellow().bold());
-}
+    /// Text in both modes (for output that is the same either way, such as
+    /// `keys show`'s W3C JSON).
+    pub fn plain<T: fmt::Display + ?Sized>(&self, v: &T) -> io::Result<()> {
+        let mut buf = Vec::new();
+        let _ = write!(buf, "{v}");
+        if !self.color {
+            strip_styles(&mut buf, 0);
+        }
+        self.write_bytes(&buf)
+    }
 
-/// A `-v` trace line.
-pub fn trace(dir: crate::imap::Direction, line: &str) {
-    let who = match dir {
-        crate::imap::Direction::Client => "C:".cyan(),
-        crate::imap::Direction::Server => "S:".magenta(),
-    };
-    eprintln!("{who} {line}");
+    /// A warning in the program's voice (on a diagnostics printer).
+    pub fn warn(&self, msg: &dyn fmt::Display) {
+        let _ = self.plain(&format_args!(
+            "{} {msg}\n",
+            "imapwebpush: warning:".yellow().bold()
+        ));
+    }
+
+    /// A `-v` trace line (on a diagnostics printer).
+    pub fn trace(&self, dir: crate::imap::Direction, line: &str) {
+        let who = match dir {
+            crate::imap::Direction::Client => "C:".cyan(),
+            crate::imap::Direction::Server => "S:".magenta(),
+        };
+        let _ = self.plain(&format_args!("{who} {line}\n"));
+    }
 }
 
 /// A terminal QR code (unicode half blocks, two modules per character).
@@ -158,10 +273,11 @@ impl Transcript {
 
 impl fmt::Display for Transcript {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{} {}", "C:".cyan(), self.command)?;
-        for line in &self.untagged {
-            let mut shown = line.clone();
-            if colored::control::SHOULD_COLORIZE.should_colorize() {
+        writeln!(f, "{} {}", "C:".cyan(), escape_line(&self.command))?;
+        for response in &self.untagged {
+            // A response with a literal spans lines; each gets its `S:`.
+            for line in response.split("\r\n") {
+                let mut shown = escape_line(line).into_owned();
                 for h in &self.highlight {
                     shown = shown
                         .split(' ')
@@ -175,127 +291,62 @@ impl fmt::Display for Transcript {
                         .collect::<Vec<_>>()
                         .join(" ");
                 }
+                writeln!(f, "{} {shown}", "S:".magenta())?;
             }
-            writeln!(f, "{} {shown}", "S:".magenta())?;
         }
         writeln!(
             f,
             "{} {}",
             "S:".magenta(),
-            status_colored(&self.tagged, self.status)
+            status_colored(&escape_line(&self.tagged), self.status)
         )
     }
 }
 
-/// The result of one of the five extension commands (PRODUCT.md's JSON).
-#[derive(Debug, Clone, Serialize)]
-pub struct ExtOutcome {
-    /// The command as sent, without its tag.
-    pub command: String,
-    pub status: Status,
-    pub text: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    pub vapid: Option<VapidKey>,
-    pub subscriptions: Vec<SubscriptionInfo>,
-    /// Untagged responses other than VAPID and WEBPUSH, verbatim.
-    pub other: Vec<String>,
-    /// Departures from the draft noticed in the answer.
-    pub warnings: Vec<String>,
-    #[serde(skip)]
-    pub transcript: Transcript,
-}
-
-impl ExtOutcome {
-    pub fn from_reply(r: &Reply) -> Self {
-        let mut vapid = None;
-        let mut subscriptions = Vec::new();
-        let mut other = Vec::new();
-        let mut warnings = Vec::new();
-        let mut vapids = 0;
-        for f in &r.untagged {
-            match &f.response {
-                crate::imap::Response::Untagged(Untagged::Ext(ExtResponse::Vapid { key })) => {
-                    vapids += 1;
-                    vapid.get_or_insert_with(|| key.clone());
-                }
-                crate::imap::Response::Untagged(Untagged::Ext(ExtResponse::WebPush(info))) => {
-                    if !info.endpoint.is_https() {
-                        warnings.push(format!(
-                            "subscription {} has a non-https endpoint (draft §5.2: it MUST be https)",
-                            info.id
-                        ));
-                    }
-                    subscriptions.push(info.clone());
-                }
-                crate::imap::Response::Untagged(Untagged::Other { warning: Some(w) }) => {
-                    warnings.push(w.clone());
-                    other.push(f.raw.clone());
-                }
-                _ => other.push(f.raw.clone()),
-            }
-        }
-        if vapids > 1 {
-            warnings.push(format!(
-                "{vapids} VAPID responses; the draft asks for a single one"
-            ));
-        }
-        let command = r
-            .command
-            .split_once(' ')
-            .map_or(r.command.as_str(), |(_, c)| c)
-            .to_owned();
-        let mut transcript = Transcript::from_reply(r);
-        transcript.highlight = vec!["WEBPUSH", "VAPID"];
-        Self {
-            command,
-            status: r.line.status,
-            text: r.line.text.clone(),
-            code: r.line.code.clone(),
-            vapid,
-            subscriptions,
-            other,
-            warnings,
-            transcript,
-        }
+/// Text from a peer as a terminal may show it: a trailing CRLF dropped and
+/// every control character escaped (`\u{1b}`, `\t`, …), so that no ESC,
+/// OSC or BEL from a server, a pusher or a capture reaches the terminal.
+pub fn escape_line(line: &str) -> std::borrow::Cow<'_, str> {
+    let line = line.trim_end_matches("\r\n");
+    if !line.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(line);
     }
-}
-
-impl fmt::Display for ExtOutcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.transcript.fmt(f)?;
-        for w in &self.warnings {
-            writeln!(f, "{} {w}", "warning:".yellow().bold())?;
-        }
-        Ok(())
-    }
-}
-
-/// The result of `capability`.
-#[derive(Debug, Clone, Serialize)]
-pub struct CapabilityOutcome {
-    pub capabilities: Vec<String>,
-    pub webpush: bool,
-    pub authenticated: bool,
-    pub tls: bool,
-    #[serde(skip)]
-    pub transcript: Transcript,
-}
-
-impl fmt::Display for CapabilityOutcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.transcript.fmt(f)?;
-        if self.webpush {
-            writeln!(f, "{}", "WEBPUSH is advertised.".green().bold())
-        } else if self.authenticated {
-            writeln!(f, "{}", "WEBPUSH is not advertised.".red().bold())
+    let mut out = String::with_capacity(line.len() + 8);
+    for c in line.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
         } else {
-            writeln!(
-                f,
-                "{}",
-                "WEBPUSH is not advertised before login; pass --user to see the capabilities after it."
-                    .yellow()
-            )
+            out.push(c);
         }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_printer_without_colour_strips_styles_and_keeps_text() {
+        let (p, mem) = Printer::memory(false, false);
+        p.show(&format_args!(
+            "{} and {}\n",
+            "green".green(),
+            "bold".bold().red()
+        ))
+        .unwrap();
+        assert_eq!(mem.text(), "green and bold\n");
+        let (p, mem) = Printer::memory(false, true);
+        p.show(&format_args!("{}\n", "green".green())).unwrap();
+        assert!(mem.text().contains("\u{1b}[32m"), "{:?}", mem.text());
+    }
+
+    #[test]
+    fn peer_text_is_escaped() {
+        assert_eq!(escape_line("a\u{1b}]0;x\u{7}b\r\n"), "a\\u{1b}]0;x\\u{7}b");
+        assert!(matches!(
+            escape_line("plain"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 }

@@ -8,6 +8,7 @@ mod crosscheck;
 mod decode;
 mod draft_examples;
 mod endpoint;
+mod engine;
 mod robustness;
 mod server;
 mod tls;

@@ -6,7 +6,7 @@
 
 use std::time::{Duration, Instant};
 
-use imapwebpush::endpoint::{Event, Reply};
+use imapwebpush::endpoint::{Answer, Event};
 use imapwebpush::push::content::PushResponse;
 use imapwebpush::server::{Fault, Faults, Outcome};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -330,7 +330,7 @@ async fn a_4xx_from_the_push_service_removes_the_subscription() {
     let mut s = rig.client().await;
     let mut log = rig.server.deliveries();
     let (ep, keys) = rig
-        .endpoint(Some(Reply {
+        .endpoint(Some(Answer {
             status: 410,
             retry_after: None,
         }))
@@ -348,7 +348,7 @@ async fn keep_after_410_fault_keeps_it() {
     let mut s = rig.client().await;
     let mut log = rig.server.deliveries();
     let (ep, keys) = rig
-        .endpoint(Some(Reply {
+        .endpoint(Some(Answer {
             status: 410,
             retry_after: None,
         }))
@@ -364,7 +364,7 @@ async fn a_429_waits_for_retry_after_then_sends_again() {
     let mut s = rig.client().await;
     let mut log = rig.server.deliveries();
     let (mut ep, keys) = rig
-        .endpoint(Some(Reply {
+        .endpoint(Some(Answer {
             status: 429,
             retry_after: Some(1),
         }))
@@ -394,7 +394,7 @@ async fn a_429_without_retry_after_waits_the_retry_delay() {
     let mut s = rig.client().await;
     let mut log = rig.server.deliveries();
     let (mut ep, keys) = rig
-        .endpoint(Some(Reply {
+        .endpoint(Some(Answer {
             status: 429,
             retry_after: None,
         }))
@@ -733,7 +733,7 @@ async fn ignore_retry_after_fault_sends_again_at_once() {
     let mut s = rig.client().await;
     let mut log = rig.server.deliveries();
     let (ep, keys) = rig
-        .endpoint(Some(Reply {
+        .endpoint(Some(Answer {
             status: 429,
             retry_after: Some(120),
         }))

@@ -8,10 +8,23 @@ use clap_complete::Shell;
 
 use crate::cli::Cli;
 
-use super::Exit;
+use crate::exit::Exit;
 
-pub fn run(shell: Shell) -> anyhow::Result<Exit> {
-    clap_complete::generate(shell, &mut Cli::command(), "imapwebpush", &mut io::stdout());
+use super::Context;
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct CompletionsArgs {
+    #[arg(value_name = "SHELL")]
+    pub shell: Shell,
+}
+
+/// Prints the script through the printer, so that a closed pipe
+/// (`completions bash | head`) or a full disk is an error, not a panic
+/// inside clap_complete.
+pub fn run(cx: &Context, a: &CompletionsArgs) -> anyhow::Result<Exit> {
+    let mut buf = Vec::new();
+    clap_complete::generate(a.shell, &mut Cli::command(), "imapwebpush", &mut buf);
+    cx.out.write_bytes(&buf)?;
     Ok(Exit::Success)
 }
 

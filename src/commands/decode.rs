@@ -3,26 +3,52 @@
 //! output keeps input order.
 
 use std::fmt;
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::PathBuf;
 
 use colored::Colorize;
 use serde::Serialize;
 
-use crate::output::Printer;
+use clap::Args;
+
+use crate::exit::{Exit, UsageError};
 use crate::push::capture::{self, Capture, MAX_INPUT};
 use crate::push::content::{analyze, Content, PushHeaders};
 use crate::push::ece;
 use crate::push::keys::Keys;
 use crate::push::vapid::{self, VapidReport};
 
-use super::{Exit, UsageError};
+use super::Context;
 
-/// Where the subscriber's keys come from.
-#[derive(Debug)]
-pub enum KeySource<'a> {
-    File(PathBuf),
-    Parts(&'a str, &'a str),
+#[derive(Debug, Clone, Args)]
+pub struct DecodeArgs {
+    /// Keys file (default: $XDG_DATA_HOME/imapwebpush/keys.json)
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["private_key", "auth"])]
+    pub keys: Option<PathBuf>,
+    /// The subscriber's private key (base64url 32-byte scalar), instead of --keys
+    #[arg(long, value_name = "B64", requires = "auth")]
+    pub private_key: Option<String>,
+    /// The auth secret (base64url 16 bytes), with --private-key
+    #[arg(long, value_name = "B64", requires = "private_key")]
+    pub auth: Option<String>,
+    /// Files holding raw bodies, base64 lines, or HTTP request dumps; "-" is stdin
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<String>,
+}
+
+impl DecodeArgs {
+    fn keys(&self) -> anyhow::Result<Keys> {
+        Ok(match (&self.keys, &self.private_key, &self.auth) {
+            (_, Some(p), Some(a)) => Keys::from_parts(p, a).map_err(|e| {
+                UsageError::new(
+                    e.to_string(),
+                    Some("--private-key and --auth take base64url".to_owned()),
+                )
+            })?,
+            (Some(path), _, _) => Keys::load(path, false)?,
+            _ => Keys::load(&Keys::default_path()?, false)?,
+        })
+    }
 }
 
 /// A payload that decoded.
@@ -93,7 +119,7 @@ impl fmt::Display for Outcome {
                 )?;
                 writeln!(f, "{}", "plaintext:".bold())?;
                 for line in d.content.plaintext.split_inclusive("\r\n") {
-                    writeln!(f, "  {}", crate::endpoint::event::show_line(line))?;
+                    writeln!(f, "  {}", crate::output::escape_line(line))?;
                 }
                 writeln!(f, "{}", "responses:".bold())?;
                 for r in &d.content.responses {
@@ -304,28 +330,17 @@ pub fn decode_all(
     })
 }
 
-pub async fn run(
-    printer: Printer,
-    source: &KeySource<'_>,
-    inputs: &[String],
-) -> anyhow::Result<Exit> {
-    let keys = match source {
-        KeySource::File(p) => Keys::load(p, false)?,
-        KeySource::Parts(p, a) => Keys::from_parts(p, a).map_err(|e| {
-            UsageError::new(
-                e.to_string(),
-                Some("--private-key and --auth take base64url".to_owned()),
-            )
-        })?,
-    };
-    let names: Vec<String> = if inputs.is_empty() {
+pub async fn run(cx: &Context, a: &DecodeArgs) -> anyhow::Result<Exit> {
+    let keys = a.keys()?;
+    let names: Vec<String> = if a.inputs.is_empty() {
         vec!["-".to_owned()]
     } else {
-        inputs.to_vec()
+        a.inputs.clone()
     };
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
+    let printer = &cx.out;
     let render = |o: &Outcome, out: &mut Vec<u8>| printer.render_into(o, out);
     let failed = tokio::task::block_in_place(|| -> std::io::Result<bool> {
         let mut inputs = Vec::new();
@@ -344,9 +359,17 @@ pub async fn run(
                 Err(e) => items.push(Err(Outcome::failed(*label, format!("cannot read: {e}")))),
             }
         }
-        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-        let failed = decode_all(&keys, &items, now, &render, &mut |t| out.write_all(t))?;
-        out.flush()?;
+        // Blocks are written in 64 KiB pieces, not flushed line by line.
+        let mut pending = Vec::with_capacity(1 << 16);
+        let failed = decode_all(&keys, &items, now, &render, &mut |t| {
+            pending.extend_from_slice(t);
+            if pending.len() >= 1 << 16 {
+                printer.write_bytes(&pending)?;
+                pending.clear();
+            }
+            Ok(())
+        })?;
+        printer.write_bytes(&pending)?;
         Ok(failed)
     })?;
     Ok(if failed { Exit::Failure } else { Exit::Success })

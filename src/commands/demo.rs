@@ -12,8 +12,10 @@ use std::time::{Duration, Instant};
 use colored::Colorize;
 
 use crate::endpoint::{self, EndpointConfig, EndpointTls, PushEvent};
-use crate::imap::{Arg, ConnectOptions, ServerAddr, Session};
-use crate::output::Printer;
+use crate::exit::{Exit, Failed};
+use crate::imap::{Arg, ServerAddr};
+use crate::ops::flow::{Flow, FlowError};
+use crate::ops::{ConnectSpec, Login};
 use crate::push::content::PushResponse;
 use crate::push::keys::Keys;
 use crate::push::vapid::VapidSigner;
@@ -22,8 +24,8 @@ use crate::server::{self, AccountSpec, ServerConfig};
 use crate::tls::{Identity, Trust};
 use crate::webpush::SubscriptionId;
 
-use super::subscribe::Flow;
-use super::{Exit, Failed};
+use super::subscribe::render;
+use super::Context;
 
 /// How long each push may take to arrive on loopback before the demo
 /// says something is wrong.
@@ -69,9 +71,10 @@ fn has_vanished(push: &PushEvent) -> bool {
         .any(|r| matches!(r, PushResponse::Vanished { .. }))
 }
 
-pub async fn run(printer: Printer) -> anyhow::Result<Exit> {
+pub async fn run(cx: &Context) -> anyhow::Result<Exit> {
     let started = Instant::now();
-    printer.text(&format!(
+    let printer = &cx.out;
+    printer.text(&format_args!(
         "{}\n{}\n\n",
         "imapwebpush demo: the IMAP WEBPUSH extension, end to end, on loopback".bold(),
         "A reference server and a push endpoint start here; a client subscribes, gets mail, and watches the pushes arrive.".dimmed()
@@ -100,93 +103,90 @@ pub async fn run(printer: Printer) -> anyhow::Result<Exit> {
     ep_config.tls = EndpointTls::Identity(endpoint_identity);
     let mut endpoint = endpoint::start(ep_config).await?;
 
-    let opts = ConnectOptions {
-        addr: ServerAddr::parse(&format!("imap://{}", server.addr), None)?,
-        trust: roots(server.ca_pem.as_deref())?,
-        timeout: Duration::from_secs(30),
-    };
-    let mut session = Session::connect(&opts, None).await?;
-    session.login("demo", &password).await?;
+    let spec = ConnectSpec::new(
+        ServerAddr::parse(&format!("imap://{}", server.addr), None)?,
+        roots(server.ca_pem.as_deref())?,
+        Duration::from_secs(30),
+    )
+    .with_password("demo", password);
+    let mut session = spec.open(Login::Required).await?;
 
-    let mut flow = Flow {
-        session: &mut session,
-        endpoint: &mut endpoint,
-        printer,
-        started,
-    };
+    let mut sink = render(printer);
+    let mut flow = Flow::new(&mut session, &mut endpoint, started, &mut sink);
     flow.step(
         true,
-        &format!(
+        format!(
             "reference server on imap://{} (STARTTLS, account demo), logged in over TLS",
             server.addr
         ),
-    )?;
+    );
+    let url = flow.endpoint.url.clone();
     flow.step(
         true,
-        &format!(
-            "push endpoint at {} (https; the server trusts its throwaway CA)",
-            flow.endpoint.url
-        ),
-    )?;
+        format!("push endpoint at {url} (https; the server trusts its throwaway CA)"),
+    );
     flow.note(
         "Its keys (P-256 public key and auth secret) are new; they go to the server in WEBPUSH.",
-    )?;
+    );
 
-    flow.note("1. The client asks for the server's VAPID key: every push must be signed with it.")?;
-    let key = flow.getvapid().await?;
-    flow.endpoint.expect_vapid(key);
+    flow.note("1. The client asks for the server's VAPID key: every push must be signed with it.");
+    flow.getvapid().await?;
 
     flow.note(
         "2. It registers the endpoint. The subscription stays inactive (NIL) until confirmed,",
-    )?;
-    flow.note("   so that nobody can use a server to flood someone else's endpoint.")?;
+    );
+    flow.note("   so that nobody can use a server to flood someone else's endpoint.");
     let id = SubscriptionId::parse(&crate::webpush::types::new_uuid_v4())
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    if !flow.webpush(&id, &keys).await? {
-        return Ok(Exit::Failure);
-    }
+    flow.webpush(&id, &keys).await?;
     flow.note(
         "3. The server proves the endpoint is reachable: it pushes a token, encrypted (RFC 8291).",
-    )?;
-    let Some(token) = flow.await_ack(PUSH_WAIT).await else {
-        return Err(no_push("the ACKWEBPUSH push"));
-    };
-    flow.note("4. The client sends the token back; the subscription becomes active (silenced 0).")?;
+    );
+    let token = flow
+        .await_token(PUSH_WAIT)
+        .await
+        .map_err(|_| no_push("the ACKWEBPUSH push"))?;
+    flow.note("4. The client sends the token back; the subscription becomes active (silenced 0).");
     if !flow.ack(&id, &token).await? {
         return Ok(Exit::Failure);
     }
 
-    flow.note("5. A message arrives in INBOX (APPEND stands in for delivery).")?;
+    flow.note("5. A message arrives in INBOX (APPEND stands in for delivery).");
     let message = sample_message();
     let reply = flow
         .session
         .run_args(&[Arg::Raw("APPEND INBOX"), Arg::Literal(&message)])
-        .await?;
-    flow.exchange(&reply)?;
-    flow.step(reply.is_ok(), "APPEND: a new message in INBOX")?;
+        .await
+        .map_err(FlowError::from)?;
+    flow.emit(crate::ops::flow::FlowEvent::Exchange(
+        crate::output::Transcript::from_reply(&reply),
+    ));
+    flow.step(reply.is_ok(), "APPEND: a new message in INBOX");
     let Some(push) = flow.next_push(PUSH_WAIT).await else {
         return Err(no_push("the new-message push"));
     };
     match subject_of(&push) {
         Some(subject) => flow.step(
             true,
-            &format!(
+            format!(
                 "the push says SELECT INBOX, then UIDFETCH with the ENVELOPE: subject “{subject}”"
             ),
-        )?,
-        None => flow.step(false, "the new-message push has no UIDFETCH ENVELOPE")?,
+        ),
+        None => flow.step(false, "the new-message push has no UIDFETCH ENVELOPE"),
     }
 
-    flow.note("6. The message is deleted: flagged \\Deleted, then expunged.")?;
+    flow.note("6. The message is deleted: flagged \\Deleted, then expunged.");
     for cmd in ["SELECT INBOX", "STORE 1 +FLAGS (\\Deleted)", "EXPUNGE"] {
-        let reply = flow.session.run(cmd).await?;
-        flow.exchange(&reply)?;
+        let reply = flow.session.run(cmd).await.map_err(FlowError::from)?;
+        flow.emit(crate::ops::flow::FlowEvent::Exchange(
+            crate::output::Transcript::from_reply(&reply),
+        ));
         if !reply.is_ok() {
-            flow.step(false, &format!("{cmd}: {}", reply.tagged))?;
+            flow.step(false, format!("{cmd}: {}", reply.tagged));
             return Ok(Exit::Failure);
         }
     }
-    flow.step(true, "EXPUNGE: the message is gone")?;
+    flow.step(true, "EXPUNGE: the message is gone");
     let mut vanished = false;
     for _ in 0..3 {
         let Some(push) = flow.next_push(PUSH_WAIT).await else {
@@ -196,7 +196,7 @@ pub async fn run(printer: Printer) -> anyhow::Result<Exit> {
             vanished = true;
             break;
         }
-        flow.note("(that push told of the flag change; the expunge follows)")?;
+        flow.note("(that push told of the flag change; the expunge follows)");
     }
     if !vanished {
         return Err(no_push("the VANISHED push"));
@@ -204,13 +204,14 @@ pub async fn run(printer: Printer) -> anyhow::Result<Exit> {
     flow.step(
         true,
         "the push says SELECT INBOX, then VANISHED with the message's UID",
-    )?;
+    );
 
-    flow.note("7. The client removes its subscription.")?;
+    flow.note("7. The client removes its subscription.");
     flow.delete(&id).await?;
+    drop(flow);
     session.logout().await?;
     let ms = started.elapsed().as_secs_f64() * 1000.0;
-    printer.text(&format!(
+    printer.text(&format_args!(
         "\n{} in {ms:.0} ms. Next: `imapwebpush serve` to keep a server running, `imapwebpush subscribe` against yours.\n",
         "Done".green().bold()
     ))?;

@@ -1,14 +1,50 @@
 //! `keys generate` and `keys show`.
 
 use std::fmt;
+use std::path::PathBuf;
 
+use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use crate::cli::KeysAction;
-use crate::output::{self, Printer};
+use crate::exit::Exit;
+use crate::output;
 use crate::push::keys::Keys;
 
-use super::Exit;
+use super::Context;
+
+#[derive(Debug, Clone, Args)]
+pub struct KeysArgs {
+    #[command(subcommand)]
+    pub action: KeysAction,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum KeysAction {
+    /// Generate a P-256 keypair and auth secret into a file (mode 0600)
+    Generate {
+        /// Where to write (default: $XDG_DATA_HOME/imapwebpush/keys.json)
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Replace an existing file
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print the keys as a W3C PushSubscription JSON
+    Show {
+        /// Keys file (default: $XDG_DATA_HOME/imapwebpush/keys.json)
+        #[arg(long, value_name = "FILE")]
+        keys: Option<PathBuf>,
+        /// The endpoint URL to put in the JSON (else null)
+        #[arg(long, value_name = "URL")]
+        endpoint: Option<String>,
+        /// Also draw the JSON as a terminal QR code
+        #[arg(long)]
+        qr: bool,
+        /// Read the file even if other users can read it
+        #[arg(long)]
+        force: bool,
+    },
+}
 
 /// What `keys generate` made.
 #[derive(Debug, Serialize)]
@@ -26,8 +62,8 @@ impl fmt::Display for Generated {
     }
 }
 
-pub fn run(printer: Printer, action: &KeysAction) -> anyhow::Result<Exit> {
-    match action {
+pub fn run(cx: &Context, a: &KeysArgs) -> anyhow::Result<Exit> {
+    match &a.action {
         KeysAction::Generate { out, force } => {
             let path = match out {
                 Some(p) => p.clone(),
@@ -35,7 +71,7 @@ pub fn run(printer: Printer, action: &KeysAction) -> anyhow::Result<Exit> {
             };
             let keys = Keys::generate()?;
             keys.save(&path, *force)?;
-            printer.show(&Generated {
+            cx.out.show(&Generated {
                 path: path.display().to_string(),
                 p256dh: keys.p256dh.to_string(),
                 auth: keys.auth.to_string(),
@@ -55,7 +91,7 @@ pub fn run(printer: Printer, action: &KeysAction) -> anyhow::Result<Exit> {
             let json = k.subscription_json(endpoint.as_deref());
             // The W3C JSON is the output in both modes: compact for
             // --json, indented for people.
-            let text = if printer.is_json() {
+            let text = if cx.out.is_json() {
                 json.to_string()
             } else {
                 serde_json::to_string_pretty(&json)?
@@ -65,10 +101,7 @@ pub fn run(printer: Printer, action: &KeysAction) -> anyhow::Result<Exit> {
                 out.push_str(&output::qr(&json.to_string()));
                 out.push('\n');
             }
-            use std::io::Write;
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(out.as_bytes())?;
-            stdout.flush()?;
+            cx.out.plain(&out)?;
         }
     }
     Ok(Exit::Success)

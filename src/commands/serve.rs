@@ -4,16 +4,17 @@
 use std::time::Duration;
 
 use colored::Colorize;
-use serde_json::json;
+use serde::Serialize;
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::cli::{GlobalOpts, ServeArgs};
-use crate::output::{self, Printer};
+use crate::cli::ServeArgs;
+use crate::exit::{Exit, UsageError};
+use crate::output::Printer;
 use crate::secret::Secret;
 use crate::server::{self, vapid_file, AccountSpec, Delivery, Outcome, ServerConfig};
 use crate::tls::{Identity, Trust};
 
-use super::{Exit, UsageError};
+use super::Context;
 
 /// `NAME:PASS` pairs, defaulting to `demo:demo`; the first is the admin
 /// unless `--admin` names others.
@@ -67,7 +68,7 @@ pub fn accounts(users: &[String], admins: &[String]) -> Result<Vec<AccountSpec>,
     Ok(out)
 }
 
-pub async fn run(g: &GlobalOpts, printer: Printer, a: &ServeArgs) -> anyhow::Result<Exit> {
+pub async fn run(cx: &Context, a: &ServeArgs) -> anyhow::Result<Exit> {
     let accounts = accounts(&a.users, &a.admin)?;
     let (vapid, vapid_key_file) = match &a.vapid_key {
         Some(path) => (vapid_file::load_or_create(path)?, Some(path.clone())),
@@ -88,7 +89,7 @@ pub async fn run(g: &GlobalOpts, printer: Printer, a: &ServeArgs) -> anyhow::Res
     config.allow_http_endpoints = a.allow_http_endpoints;
     config.allow_plaintext_login = a.allow_plaintext_login;
     config.retry_delay = Duration::from_secs(a.retry_delay);
-    config.push_timeout = Duration::from_secs(g.timeout);
+    config.push_timeout = Duration::from_secs(cx.global.timeout);
     config.max_literal = a.max_literal;
     config.max_subscriptions = a.max_subscriptions;
     config.faults = server::Faults::new(a.fault.iter().copied());
@@ -102,41 +103,79 @@ pub async fn run(g: &GlobalOpts, printer: Printer, a: &ServeArgs) -> anyhow::Res
                 std::env::temp_dir()
                     .join(format!("imapwebpush-serve-ca-{}.pem", handle.addr.port()))
             });
-            super::listen::write_ca(&path, pem)
+            crate::ops::endpoint::write_ca(&path, pem)
         })
         .transpose()?;
     let mut deliveries = handle.deliveries();
-    let banner = json!({
-        "event": "serving",
-        "imap": format!("imap://{}", handle.addr),
-        "imaps": handle.tls_addr.map(|a| format!("imaps://{a}")),
-        "ca_file": ca_file,
-        "vapid": handle.vapid_key().to_string(),
-        "accounts": names.iter().map(|n| &n.0).collect::<Vec<_>>(),
-        "faults": faults,
-    });
-    if printer.is_json() {
-        printer.event(&Json(banner))?;
-    } else {
-        let mut t = format!(
-            "{} reference IMAP WEBPUSH server, in memory\n  imap://{}   STARTTLS{}\n",
-            "imapwebpush serve:".bold(),
-            handle.addr,
-            if a.allow_plaintext_login {
+    let printer = &cx.out;
+    printer.show(&Serving {
+        event: "serving",
+        imap: format!("imap://{}", handle.addr),
+        imaps: handle.tls_addr.map(|a| format!("imaps://{a}")),
+        ca_file,
+        vapid: handle.vapid_key().to_string(),
+        accounts: names,
+        faults,
+        plaintext_login: a.allow_plaintext_login,
+    })?;
+    loop {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => break,
+            d = deliveries.recv() => match d {
+                Ok(d) => log(printer, &d)?,
+                Err(RecvError::Lagged(n)) => cx.diag.warn(&format_args!("{n} push log lines skipped (output too slow)")),
+                Err(RecvError::Closed) => break,
+            },
+        }
+    }
+    drop(handle);
+    Ok(Exit::Success)
+}
+
+/// The banner: where the server listens and with what.
+#[derive(Debug, Serialize)]
+struct Serving {
+    event: &'static str,
+    imap: String,
+    imaps: Option<String>,
+    ca_file: Option<String>,
+    vapid: String,
+    #[serde(serialize_with = "account_names")]
+    accounts: Vec<(String, bool)>,
+    faults: Vec<String>,
+    #[serde(skip)]
+    plaintext_login: bool,
+}
+
+fn account_names<S: serde::Serializer>(a: &[(String, bool)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(a.iter().map(|n| &n.0))
+}
+
+impl std::fmt::Display for Serving {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "{} reference IMAP WEBPUSH server, in memory",
+            "imapwebpush serve:".bold()
+        )?;
+        writeln!(
+            f,
+            "  {}   STARTTLS{}",
+            self.imap,
+            if self.plaintext_login {
                 ", plaintext login allowed"
             } else {
                 ""
             }
-        );
-        if let Some(t2) = handle.tls_addr {
-            t.push_str(&format!("  imaps://{t2}  implicit TLS\n"));
+        )?;
+        if let Some(t) = &self.imaps {
+            writeln!(f, "  {t}  implicit TLS")?;
         }
-        if let Some(ca) = &ca_file {
-            t.push_str(&format!(
-                "  CA certificate: {ca} (clients: --ca-file {ca})\n"
-            ));
+        if let Some(ca) = &self.ca_file {
+            writeln!(f, "  CA certificate: {ca} (clients: --ca-file {ca})")?;
         }
-        let accts: Vec<String> = names
+        let accts: Vec<String> = self
+            .accounts
             .iter()
             .map(|(n, admin)| {
                 if *admin {
@@ -146,71 +185,74 @@ pub async fn run(g: &GlobalOpts, printer: Printer, a: &ServeArgs) -> anyhow::Res
                 }
             })
             .collect();
-        t.push_str(&format!("  accounts: {}\n", accts.join(", ")));
-        t.push_str(&format!("  VAPID key: {}\n", handle.vapid_key()));
-        if !faults.is_empty() {
-            t.push_str(&format!(
-                "  {} {}\n",
+        writeln!(f, "  accounts: {}", accts.join(", "))?;
+        writeln!(f, "  VAPID key: {}", self.vapid)?;
+        if !self.faults.is_empty() {
+            writeln!(
+                f,
+                "  {} {}",
                 "faults (rules broken on purpose):".yellow().bold(),
-                faults.join(", ")
-            ));
+                self.faults.join(", ")
+            )?;
         }
-        t.push_str("Ctrl-C stops it.\n");
-        printer.text(&t)?;
+        writeln!(f, "Ctrl-C stops it.")
     }
-    loop {
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => break,
-            d = deliveries.recv() => match d {
-                Ok(d) => log(printer, &d)?,
-                Err(RecvError::Lagged(n)) => output::warn(&format!("{n} push log lines skipped (output too slow)")),
-                Err(RecvError::Closed) => break,
-            },
-        }
-    }
-    drop(handle);
-    Ok(Exit::Success)
 }
 
-/// A JSON value printed as itself in both modes.
-struct Json(serde_json::Value);
+/// One line of the push log: a delivery attempt and what the push
+/// service answered.
+#[derive(Debug, Serialize)]
+struct DeliveryLog<'a> {
+    event: &'static str,
+    account: &'a str,
+    id: &'a str,
+    endpoint: &'a str,
+    kind: &'a str,
+    bytes: usize,
+    urgency: &'a str,
+    status: Option<u16>,
+    outcome: &'static str,
+    retry_after: Option<f64>,
+    reason: Option<&'a str>,
+    #[serde(skip)]
+    delivery: &'a Delivery,
+}
 
-impl std::fmt::Display for Json {
+impl std::fmt::Display for DeliveryLog<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
-    }
-}
-
-impl serde::Serialize for Json {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(s)
-    }
-}
-
-fn log(printer: Printer, d: &Delivery) -> std::io::Result<()> {
-    if printer.is_json() {
-        let (outcome, retry) = match &d.outcome {
-            Outcome::Delivered => ("delivered", None),
-            Outcome::Retry { after, .. } => ("retry", Some(after.as_secs_f64())),
-            Outcome::Removed => ("removed", None),
-            Outcome::Kept => ("kept", None),
-            Outcome::GaveUp { .. } => ("gave_up", None),
-        };
-        let reason = match &d.outcome {
-            Outcome::Retry { reason, .. } | Outcome::GaveUp { reason } => Some(reason.clone()),
-            _ => None,
-        };
-        printer.event(&Json(json!({
-            "event": "delivery", "account": d.account, "id": d.id, "endpoint": d.endpoint,
-            "kind": d.kind, "bytes": d.plaintext_len, "urgency": d.urgency,
-            "status": d.status, "outcome": outcome, "retry_after": retry, "reason": reason,
-        })))
-    } else {
-        let mark = match d.outcome {
+        let mark = match self.delivery.outcome {
             Outcome::Delivered => "→".green(),
             Outcome::Retry { .. } => "↻".yellow(),
             _ => "✗".red(),
         };
-        printer.event(&format!("{mark} {d}"))
+        write!(f, "{mark} {}", self.delivery)
     }
+}
+
+fn log(printer: &Printer, d: &Delivery) -> std::io::Result<()> {
+    let (outcome, retry_after) = match &d.outcome {
+        Outcome::Delivered => ("delivered", None),
+        Outcome::Retry { after, .. } => ("retry", Some(after.as_secs_f64())),
+        Outcome::Removed => ("removed", None),
+        Outcome::Kept => ("kept", None),
+        Outcome::GaveUp { .. } => ("gave_up", None),
+    };
+    let reason = match &d.outcome {
+        Outcome::Retry { reason, .. } | Outcome::GaveUp { reason } => Some(reason.as_str()),
+        _ => None,
+    };
+    printer.event(&DeliveryLog {
+        event: "delivery",
+        account: &d.account,
+        id: &d.id,
+        endpoint: &d.endpoint,
+        kind: d.kind,
+        bytes: d.plaintext_len,
+        urgency: d.urgency,
+        status: d.status,
+        outcome,
+        retry_after,
+        reason,
+        delivery: d,
+    })
 }

@@ -1,305 +1,125 @@
 //! `subscribe`: the whole flow of PRODUCT.md — connect, ENABLE, GETVAPID,
 //! start the endpoint, WEBPUSH, await the ACKWEBPUSH push (its VAPID JWT
 //! checked against the GETVAPID key), ACKWEBPUSH it, confirm it is active,
-//! then stream notifications. [`Flow`] holds the steps; `demo` reuses them.
+//! then stream notifications. The steps are [`crate::ops::flow`]'s; this
+//! file renders their events and decides when to stop.
 
 use std::time::{Duration, Instant};
 
-use colored::Colorize;
+use clap::Args;
 
-use crate::cli::{EndpointOpts, GlobalOpts};
-use crate::endpoint::{EndpointHandle, Event, PushEvent};
-use crate::imap::{Session, Untagged};
-use crate::output::{self, Printer};
-use crate::push::keys::Keys;
-use crate::webpush::{Command, ExtResponse, Subscription, SubscriptionId, VapidKey};
+use crate::cli::EndpointOpts;
+use crate::endpoint::Event;
+use crate::exit::{Exit, UsageError};
+use crate::ops::endpoint::{load_or_create_keys, start};
+use crate::ops::flow::{Flow, FlowError, FlowEvent, Timed};
+use crate::ops::Login;
+use crate::output::Printer;
+use crate::webpush::SubscriptionId;
 
-use super::listen::{load_or_create_keys, start_endpoint};
-use super::{open_session, Exit, Login, UsageError};
+use super::Context;
 
 /// Keeps the IMAP connection from the server's inactivity autologout
 /// (RFC 9051: at least 30 minutes) while pushes stream.
 const KEEPALIVE: Duration = Duration::from_secs(5 * 60);
 
-/// The steps of a subscription, narrated (human) or as events (`--json`).
-pub struct Flow<'a> {
-    pub session: &'a mut Session,
-    pub endpoint: &'a mut EndpointHandle,
-    pub printer: Printer,
-    pub started: Instant,
-}
-
-impl Flow<'_> {
-    /// A narrated step, with the time since the start (human output only).
-    pub fn step(&self, ok: bool, text: &str) -> std::io::Result<()> {
-        let ms = self.started.elapsed().as_secs_f64() * 1000.0;
-        let mark = if ok {
-            "✓".green().bold()
-        } else {
-            "✗".red().bold()
-        };
-        self.printer.text(&format!(
-            "{} {mark} {text}\n",
-            format!("[{ms:>8.1} ms]").dimmed()
-        ))
-    }
-
-    /// A note under a step.
-    pub fn note(&self, text: &str) -> std::io::Result<()> {
-        self.printer.text(&format!("{}{text}\n", " ".repeat(16)))
-    }
-
-    /// Shows the exchange of one command as the draft writes it.
-    pub fn exchange(&self, reply: &crate::imap::Reply) -> std::io::Result<()> {
-        let t = output::Transcript::from_reply(reply);
-        self.printer.text(&indent(&t.to_string()))
-    }
-
-    pub async fn enable(&mut self, caps: &[String]) -> anyhow::Result<()> {
-        if caps.is_empty() {
-            return Ok(());
-        }
-        let reply = self
-            .session
-            .run(&format!("ENABLE {}", caps.join(" ")))
-            .await?;
-        self.exchange(&reply)?;
-        self.step(reply.is_ok(), &format!("ENABLE {}", caps.join(" ")))?;
-        Ok(())
-    }
-
-    /// GETVAPID; the key the pushes must be signed with.
-    pub async fn getvapid(&mut self) -> anyhow::Result<VapidKey> {
-        let reply = self.session.run(&Command::GetVapid.to_string()).await?;
-        self.exchange(&reply)?;
-        let key = reply.responses().find_map(|u| match u {
-            Untagged::Ext(ExtResponse::Vapid { key }) => Some(key.clone()),
-            _ => None,
-        });
-        match (reply.is_ok(), key) {
-            (true, Some(k)) => {
-                self.step(true, &format!("GETVAPID: the server signs pushes with {k}"))?;
-                Ok(k)
-            }
-            (true, None) => Err(UsageError::new(
-                "the server answered GETVAPID without a VAPID response (draft §5.1: it MUST send one)",
-                "check the server with: imapwebpush check".to_owned(),
-            )
-            .into()),
-            (false, _) => Err(UsageError::new(
-                format!("GETVAPID failed: {}", reply.tagged),
-                "does the server advertise WEBPUSH? see: imapwebpush capability".to_owned(),
-            )
-            .into()),
-        }
-    }
-
-    /// WEBPUSH create; checks the untagged responses the draft requires.
-    pub async fn webpush(&mut self, id: &SubscriptionId, keys: &Keys) -> anyhow::Result<bool> {
-        let endpoint = crate::webpush::Endpoint::parse_allowing_http(&self.endpoint.url)
-            .map_err(|e| anyhow::anyhow!("the endpoint URL: {e}"))?;
-        if !endpoint.is_https() {
-            output::warn("the endpoint is plain http: the draft requires https, and a conforming server answers BAD (use --tls-self-signed or an https --public-url)");
-        }
-        let cmd = Command::WebPush {
-            id: id.clone(),
-            subscription: Some(Subscription {
-                endpoint,
-                p256dh: keys.p256dh.clone(),
-                auth: keys.auth.clone(),
-            }),
-        };
-        let reply = self.session.run(&cmd.to_string()).await?;
-        self.exchange(&reply)?;
-        if !reply.is_ok() {
-            self.step(false, &format!("WEBPUSH refused: {}", reply.tagged))?;
-            return Ok(false);
-        }
-        let inactive = reply.responses().any(|u| {
-            matches!(u, Untagged::Ext(ExtResponse::WebPush(i)) if &i.id == id && i.silenced.is_none())
-        });
-        let vapid = reply
-            .responses()
-            .any(|u| matches!(u, Untagged::Ext(ExtResponse::Vapid { .. })));
-        self.step(
-            true,
-            &format!("WEBPUSH: subscription {id} created, waiting for its confirmation"),
-        )?;
-        if !inactive {
-            output::warn("no `* WEBPUSH <id> <endpoint> NIL` response (draft §5.2: MUST for an inactive subscription)");
-        }
-        if !vapid {
-            output::warn(
-                "no `* VAPID` response to WEBPUSH (draft §5.2: MUST for an inactive subscription)",
-            );
-        }
-        Ok(true)
-    }
-
-    /// The next push, printing every event on the way; `None` when
-    /// nothing arrives within `wait`.
-    pub async fn next_push(&mut self, wait: Duration) -> Option<Box<PushEvent>> {
-        let deadline = tokio::time::Instant::now() + wait;
-        loop {
-            let ev = tokio::time::timeout_at(deadline, self.endpoint.events.recv())
-                .await
-                .ok()??;
-            let _ = self.printer.event(&ev);
-            if let Event::Push(p) = ev {
-                return Some(p);
-            }
-        }
-    }
-
-    /// Waits for the push carrying `* ACKWEBPUSH <token>`.
-    pub async fn await_ack(&mut self, wait: Duration) -> Option<String> {
-        let deadline = Instant::now() + wait;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let push = self.next_push(left).await?;
-            if let Some(token) = push.ack_token() {
-                let _ = self.step(
-                    true,
-                    &format!("the ACKWEBPUSH push arrived, VAPID verified against the GETVAPID key, decrypted: token {token}"),
-                );
-                return Some(token.to_owned());
-            }
-        }
-    }
-
-    /// ACKWEBPUSH; whether the subscription is then active (`… 0`).
-    pub async fn ack(&mut self, id: &SubscriptionId, token: &str) -> anyhow::Result<bool> {
-        let reply = self.session.run(&format!("ACKWEBPUSH {token}")).await?;
-        self.exchange(&reply)?;
-        let status = reply.line.status.to_string();
-        self.printer.json_only(&Event::Ack {
-            token: token.to_owned(),
-            status: status.clone(),
-        })?;
-        let active = reply.responses().any(|u| {
-            matches!(u, Untagged::Ext(ExtResponse::WebPush(i)) if &i.id == id && i.silenced.is_some())
-        });
-        if reply.is_ok() && active {
-            self.step(true, &format!("ACKWEBPUSH: subscription {id} is active"))?;
-        } else if reply.is_ok() {
-            self.step(
-                false,
-                "ACKWEBPUSH answered OK but no `* WEBPUSH <id> … 0` showed it active (draft §5.3)",
-            )?;
-        } else {
-            self.step(false, &format!("ACKWEBPUSH refused: {}", reply.tagged))?;
-        }
-        Ok(reply.is_ok() && active)
-    }
-
-    pub async fn delete(&mut self, id: &SubscriptionId) -> anyhow::Result<()> {
-        let cmd = Command::WebPush {
-            id: id.clone(),
-            subscription: None,
-        };
-        let reply = self.session.run(&cmd.to_string()).await?;
-        self.exchange(&reply)?;
-        self.step(
-            reply.is_ok(),
-            &format!("WEBPUSH {id} NIL: subscription deleted"),
-        )?;
-        Ok(())
-    }
-}
-
-fn indent(s: &str) -> String {
-    s.lines()
-        .map(|l| format!("{}{l}\n", " ".repeat(16)))
-        .collect()
-}
-
-/// `subscribe`'s options besides the endpoint's.
-#[derive(Debug)]
-pub struct Options<'a> {
-    pub id: Option<&'a str>,
+#[derive(Debug, Clone, Args)]
+pub struct SubscribeArgs {
+    /// Subscription ID (default: the keys file's, else a new UUID)
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+    #[command(flatten)]
+    pub endpoint: EndpointOpts,
+    /// Do not send ACKWEBPUSH (to see what a server does with an unconfirmed subscription)
+    #[arg(long)]
     pub no_ack: bool,
-    pub wait: Duration,
-    pub enable: &'a [String],
+    /// Seconds to wait for the push carrying the ACKWEBPUSH token
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub wait: u64,
+    /// ENABLE this capability first (CONDSTORE, QRESYNC, UTF8=ACCEPT, IMAP4rev2); repeatable
+    #[arg(long, value_name = "CAP")]
+    pub enable: Vec<String>,
+    /// Delete the subscription (WEBPUSH <ID> NIL) when done or interrupted
+    #[arg(long)]
     pub unsubscribe_on_exit: bool,
 }
 
-/// What to say when the confirmation push does not come.
-pub const NO_ACK_PUSH_HINT: &str = "check that the server can reach the endpoint (a loopback address is reachable only from this machine: use --listen 0.0.0.0:PORT with --public-url, or a tunnel), that the endpoint is https (the draft requires it: try --tls-self-signed and make the server trust the CA file it prints), and run with -v to see the exchange";
+/// Renders flow events: narration for people, stream events for `--json`.
+pub fn render(printer: &Printer) -> impl FnMut(Timed) + Send + '_ {
+    move |t: Timed| {
+        let _ = if printer.is_json() {
+            if t.event.in_json() {
+                match &t.event {
+                    FlowEvent::Endpoint(e) => printer.event(e),
+                    _ => printer.event(&t),
+                }
+            } else {
+                Ok(())
+            }
+        } else {
+            match &t.event {
+                FlowEvent::Endpoint(e) => printer.event(e),
+                _ => printer.show(&t),
+            }
+        };
+    }
+}
 
-pub async fn run(
-    g: &GlobalOpts,
-    printer: Printer,
-    endpoint: &EndpointOpts,
-    opts: &Options<'_>,
-) -> anyhow::Result<Exit> {
-    let (keys, _) = load_or_create_keys(endpoint.keys.as_ref())?;
-    let id = opts
-        .id
-        .map(str::to_owned)
-        .or_else(|| keys.subscription_id.clone())
-        .unwrap_or_else(crate::webpush::types::new_uuid_v4);
+pub async fn run(cx: &Context, a: &SubscribeArgs) -> anyhow::Result<Exit> {
+    let (keys, _) = load_or_create_keys(a.endpoint.keys.as_deref())?;
+    let id =
+        a.id.clone()
+            .or_else(|| keys.subscription_id.clone())
+            .unwrap_or_else(crate::webpush::types::new_uuid_v4);
     let id = SubscriptionId::parse(&id).map_err(|e| UsageError::new(format!("--id: {e}"), None))?;
     let started = Instant::now();
-    let mut session = open_session(g, Login::Required).await?;
-    let mut ep = start_endpoint(endpoint, keys, None, None).await?;
-    printer.event(&ep.listening())?;
+    let mut session = cx.connect_spec()?.open(Login::Required).await?;
+    let mut ep = start(&a.endpoint.spec(), keys, None, None).await?;
+    cx.out.event(&ep.listening())?;
     let keys = ep.keys.clone();
-    let mut flow = Flow {
-        session: &mut session,
-        endpoint: &mut ep.handle,
-        printer,
-        started,
-    };
-    flow.step(
-        true,
-        &format!("connected and logged in; endpoint {}", flow.endpoint.url),
-    )?;
-    flow.enable(opts.enable).await?;
-    let key = flow.getvapid().await?;
-    flow.endpoint.expect_vapid(key);
-    if !flow.webpush(&id, &keys).await? {
-        return Ok(Exit::Failure);
+    let mut sink = render(&cx.out);
+    let mut flow = Flow::new(&mut session, &mut ep.handle, started, &mut sink);
+    let url = flow.endpoint.url.clone();
+    if url.starts_with("http://") {
+        cx.diag.warn(&"the endpoint is plain http: the draft requires https, and a conforming server answers BAD (use --tls-self-signed or an https --public-url)");
     }
-    let Some(token) = flow.await_ack(opts.wait).await else {
-        flow.step(
-            false,
-            &format!(
-                "no push with the ACKWEBPUSH token within {} s",
-                opts.wait.as_secs()
-            ),
-        )?;
-        return Err(super::Failed {
-            message: format!(
-                "the confirmation push did not arrive at {}",
-                flow.endpoint.url
-            ),
-            hint: Some(NO_ACK_PUSH_HINT.to_owned()),
+    flow.emit(FlowEvent::Connected {
+        server: cx.global.server.clone().unwrap_or_default(),
+        endpoint: url,
+    });
+    flow.enable(&a.enable).await?;
+    flow.getvapid().await?;
+    flow.webpush(&id, &keys).await?;
+    let token = match flow.await_token(Duration::from_secs(a.wait)).await {
+        Ok(t) => t,
+        Err(e) => {
+            if a.unsubscribe_on_exit {
+                let _ = flow.delete(&id).await;
+            }
+            return Err(e.into());
         }
-        .into());
     };
-    if opts.no_ack {
-        flow.step(
-            true,
-            "--no-ack: not confirming; the subscription stays inactive",
-        )?;
+    if a.no_ack {
+        flow.emit(FlowEvent::NotAcked { id: id.to_string() });
     } else if !flow.ack(&id, &token).await? {
         return Ok(Exit::Failure);
     }
     let mut pushes = 0u64;
     let mut keepalive = tokio::time::interval(KEEPALIVE);
     keepalive.reset();
-    if endpoint.count != Some(0) {
-        flow.step(true, "streaming notifications (Ctrl-C to stop)")?;
+    if a.endpoint.count != Some(0) {
+        flow.emit(FlowEvent::Streaming);
         loop {
             tokio::select! {
                 _ = tokio::signal::ctrl_c() => break,
-                _ = keepalive.tick() => { flow.session.run("NOOP").await?; }
+                _ = keepalive.tick() => { flow.session.run("NOOP").await.map_err(FlowError::from)?; }
                 ev = flow.endpoint.events.recv() => {
                     let Some(ev) = ev else { break };
-                    printer.event(&ev)?;
-                    if matches!(ev, Event::Push(_)) {
+                    let push = matches!(ev, Event::Push(_));
+                    flow.emit(FlowEvent::Endpoint(ev));
+                    if push {
                         pushes += 1;
-                        if endpoint.count.is_some_and(|c| pushes >= c) {
+                        if a.endpoint.count.is_some_and(|c| pushes >= c) {
                             break;
                         }
                     }
@@ -307,9 +127,10 @@ pub async fn run(
             }
         }
     }
-    if opts.unsubscribe_on_exit {
+    if a.unsubscribe_on_exit {
         flow.delete(&id).await?;
     }
+    drop(flow);
     session.logout().await?;
     Ok(Exit::Success)
 }

@@ -3,7 +3,6 @@
 //! narrated text.
 
 use std::fmt;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use colored::Colorize;
 use serde::Serialize;
@@ -68,34 +67,7 @@ pub enum Event {
     },
 }
 
-/// RFC 3339 UTC with milliseconds: `2026-11-21T10:00:00.123Z`.
-pub fn rfc3339(t: SystemTime) -> String {
-    let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let secs = d.as_secs();
-    let (y, m, day) = crate::server::message::civil_from_days((secs / 86_400) as i64);
-    let rem = secs % 86_400;
-    format!(
-        "{y:04}-{m:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rem / 3600,
-        rem / 60 % 60,
-        rem % 60,
-        d.subsec_millis()
-    )
-}
-
-/// Shows text as the server wrote it, escaping control characters only.
-pub fn show_line(line: &str) -> String {
-    line.trim_end_matches("\r\n")
-        .chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
+pub use crate::datetime::rfc3339;
 
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -173,7 +145,12 @@ impl fmt::Display for PushEvent {
             self.status
         )?;
         for line in self.plaintext.split_inclusive("\r\n") {
-            writeln!(f, "  {} {}", "Push:".dimmed(), show_line(line))?;
+            writeln!(
+                f,
+                "  {} {}",
+                "Push:".dimmed(),
+                crate::output::escape_line(line)
+            )?;
         }
         for r in &self.responses {
             writeln!(f, "  {} {r}", "=".dimmed())?;
@@ -182,16 +159,5 @@ impl fmt::Display for PushEvent {
             writeln!(f, "  {} {w}", "warning:".yellow().bold())?;
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn timestamps() {
-        let t = UNIX_EPOCH + std::time::Duration::from_millis(1_795_255_200_123);
-        assert_eq!(rfc3339(t), "2026-11-21T10:00:00.123Z");
     }
 }

@@ -45,14 +45,15 @@ pub const MAX_BODY: usize = 4096 + 86;
 /// Verified JWTs remembered (a server reuses one JWT for many pushes).
 const JWT_CACHE: usize = 4096;
 
-/// How the endpoint answers pushes (`--reply STATUS[:RETRY_AFTER]`).
+/// How the endpoint answers pushes (`--reply STATUS[:RETRY_AFTER]`), to
+/// test a server's §7.4 behaviour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Reply {
+pub struct Answer {
     pub status: u16,
     pub retry_after: Option<u64>,
 }
 
-impl std::str::FromStr for Reply {
+impl std::str::FromStr for Answer {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
         let (status, retry) = match s.split_once(':') {
@@ -97,7 +98,8 @@ pub struct EndpointConfig {
     pub keys: Arc<Keys>,
     /// Pushes must be signed with this key (GETVAPID's, or `--vapid`).
     pub expected_vapid: Option<VapidKey>,
-    pub reply: Option<Reply>,
+    /// The status pushes get instead of 201.
+    pub answer: Option<Answer>,
     pub max_connections: usize,
     /// Bounds a whole connection: headers, body and answer.
     pub request_timeout: Duration,
@@ -113,7 +115,7 @@ impl EndpointConfig {
             tls: EndpointTls::None,
             keys,
             expected_vapid: None,
-            reply: None,
+            answer: None,
             max_connections: 256,
             request_timeout: Duration::from_secs(10),
             queue: 1024,
@@ -155,6 +157,13 @@ impl EndpointHandle {
     }
 }
 
+impl EndpointHandle {
+    /// Changes how pushes are answered from now on (`None`: 201).
+    pub fn set_answer(&self, answer: Option<Answer>) {
+        *self.shared.answer.lock().unwrap_or_else(|e| e.into_inner()) = answer;
+    }
+}
+
 impl std::fmt::Debug for EndpointHandle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EndpointHandle")
@@ -174,7 +183,7 @@ struct Shared {
     audience: String,
     keys: Arc<Keys>,
     expected: Mutex<Option<VapidKey>>,
-    reply: Option<Reply>,
+    answer: Mutex<Option<Answer>>,
     events: mpsc::Sender<Event>,
     /// JWT (Authorization value) → its report, for JWTs already verified.
     verified: Mutex<HashMap<String, VapidReport>>,
@@ -227,7 +236,7 @@ pub async fn start(config: EndpointConfig) -> Result<EndpointHandle, EndpointErr
         audience,
         keys: config.keys,
         expected: Mutex::new(config.expected_vapid),
-        reply: config.reply,
+        answer: Mutex::new(config.answer),
         events: tx,
         verified: Mutex::new(HashMap::new()),
     });
@@ -309,7 +318,8 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     let received_at = event::rfc3339(SystemTime::now());
     let (status, event, retry_after) = match check(&shared, req).await {
         Ok(mut push) => {
-            let (status, retry) = match shared.reply {
+            let answer = *shared.answer.lock().unwrap_or_else(|e| e.into_inner());
+            let (status, retry) = match answer {
                 Some(r) => (
                     StatusCode::from_u16(r.status).unwrap_or(StatusCode::CREATED),
                     r.retry_after,

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use imapwebpush::endpoint::{self, EndpointConfig, EndpointHandle, EndpointTls, Event, Reply};
+use imapwebpush::endpoint::{self, Answer, EndpointConfig, EndpointHandle, EndpointTls, Event};
 use imapwebpush::imap::{ConnectOptions, ServerAddr, Session};
 use imapwebpush::push::keys::Keys;
 use imapwebpush::push::vapid::VapidSigner;
@@ -89,12 +89,12 @@ impl Rig {
     }
 
     /// An https endpoint with fresh keys, pinned to the server's key.
-    pub async fn endpoint(&self, reply: Option<Reply>) -> (EndpointHandle, Arc<Keys>) {
+    pub async fn endpoint(&self, answer: Option<Answer>) -> (EndpointHandle, Arc<Keys>) {
         let keys = Arc::new(Keys::generate().unwrap());
         let mut c = EndpointConfig::new(keys.clone());
         c.tls = EndpointTls::Identity(self.endpoint_identity.clone());
         c.expected_vapid = Some(self.server.vapid_key());
-        c.reply = reply;
+        c.answer = answer;
         (endpoint::start(c).await.unwrap(), keys)
     }
 
