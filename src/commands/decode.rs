@@ -70,7 +70,7 @@ pub struct Decoded {
 
 /// A payload that did not.
 #[derive(Debug, Serialize)]
-pub struct Failed {
+pub struct Undecodable {
     pub ok: bool,
     pub input: String,
     pub error: String,
@@ -80,12 +80,12 @@ pub struct Failed {
 #[serde(untagged)]
 pub enum Outcome {
     Decoded(Box<Decoded>),
-    Failed(Failed),
+    Failed(Undecodable),
 }
 
 impl Outcome {
     fn failed(input: impl Into<String>, error: impl fmt::Display) -> Self {
-        Self::Failed(Failed {
+        Self::Failed(Undecodable {
             ok: false,
             input: input.into(),
             error: error.to_string(),

@@ -316,7 +316,7 @@ fn now_secs() -> u64 {
 
 async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     let received_at = event::rfc3339(SystemTime::now());
-    let (status, event, retry_after) = match check(&shared, req).await {
+    let (status, event, retry_after) = match admit(&shared, req).await {
         Ok(mut push) => {
             let answer = *shared.answer.lock().unwrap_or_else(|e| e.into_inner());
             let (status, retry) = match answer {
@@ -360,7 +360,7 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
 
 type Refusal = (StatusCode, String, Option<VapidReport>);
 
-async fn check(shared: &Shared, req: Request) -> Result<PushEvent, Refusal> {
+async fn admit(shared: &Shared, req: Request) -> Result<PushEvent, Refusal> {
     let refuse = |s: StatusCode, r: &str| (s, r.to_owned(), None);
     let (parts, body) = req.into_parts();
     let path_ok = aws_lc_rs::constant_time::verify_slices_are_equal(
