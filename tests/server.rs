@@ -686,7 +686,7 @@ async fn each_fault_breaks_its_rule_observably() {
         append(&mut s, "faulty").await;
         let push = next_push(&mut ep).await;
         assert!(
-            push.warnings.iter().any(|w| w.contains(check)),
+            push.warnings.iter().any(|w| w.to_string().contains(check)),
             "{fault:?}: {:?}",
             push.warnings
         );

@@ -12,11 +12,13 @@ use serde::Serialize;
 use clap::Args;
 
 use crate::exit::{Exit, UsageError};
+use crate::output::escape_line;
 use crate::push::capture::{self, Capture, MAX_INPUT};
-use crate::push::content::{analyze, Content, PushHeaders};
-use crate::push::ece;
+use crate::push::content::PushHeaders;
+use crate::push::inspect::{inspect, Body, PushInput, PushReport, VapidPolicy};
 use crate::push::keys::Keys;
 use crate::push::vapid::{self, VapidReport};
+use crate::rules::Departure;
 
 use super::Context;
 
@@ -51,7 +53,8 @@ impl DecodeArgs {
     }
 }
 
-/// A payload that decoded.
+/// A payload that decoded: the push pipeline's report, with where it
+/// came from.
 #[derive(Debug, Serialize)]
 pub struct Decoded {
     pub ok: bool,
@@ -60,12 +63,33 @@ pub struct Decoded {
     pub record_size: u32,
     pub records: usize,
     pub padding: usize,
-    #[serde(flatten)]
-    pub content: Content,
+    pub plaintext: String,
+    pub responses: Vec<crate::push::content::PushResponse>,
+    /// Every rule the push broke (content, §7.2 headers, VAPID).
+    pub warnings: Vec<Departure>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub headers: Option<PushHeaders>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vapid: Option<VapidReport>,
+}
+
+impl Decoded {
+    fn new(input: String, report: PushReport) -> Self {
+        let warnings = report.departures();
+        Self {
+            ok: true,
+            input,
+            encoding: report.encoding,
+            record_size: report.record_size,
+            records: report.records,
+            padding: report.padding,
+            plaintext: report.content.plaintext,
+            responses: report.content.responses,
+            warnings,
+            headers: report.headers,
+            vapid: report.vapid,
+        }
+    }
 }
 
 /// A payload that did not.
@@ -114,26 +138,18 @@ impl fmt::Display for Outcome {
                     d.record_size,
                     d.records,
                     if d.records == 1 { "" } else { "s" },
-                    d.content.plaintext.len(),
+                    d.plaintext.len(),
                     d.padding
                 )?;
-                writeln!(f, "{}", "plaintext:".bold())?;
-                for line in d.content.plaintext.split_inclusive("\r\n") {
-                    writeln!(f, "  {}", crate::output::escape_line(line))?;
-                }
-                writeln!(f, "{}", "responses:".bold())?;
-                for r in &d.content.responses {
-                    writeln!(f, "  {r}")?;
-                }
                 if let Some(h) = &d.headers {
                     writeln!(
                         f,
-                        "{} Content-Encoding {}, TTL {}, Urgency {}, Topic {}",
+                        "  {} Content-Encoding {}, TTL {}, Urgency {}, Topic {}",
                         "headers:".bold(),
                         h.content_encoding.as_deref().unwrap_or("-"),
                         h.ttl.map_or("-".to_owned(), |t| t.to_string()),
-                        h.urgency.as_deref().unwrap_or("-"),
-                        h.topic.as_deref().unwrap_or("-")
+                        escape_line(h.urgency.as_deref().unwrap_or("-")),
+                        escape_line(h.topic.as_deref().unwrap_or("-"))
                     )?;
                 }
                 if let Some(v) = &d.vapid {
@@ -144,26 +160,26 @@ impl fmt::Display for Outcome {
                     };
                     writeln!(
                         f,
-                        "{} {verdict}: key {}, aud {}, sub {}, exp {}",
+                        "  {} {verdict}: key {}, aud {}, sub {}, exp {}",
                         "vapid:".bold(),
-                        v.key.as_deref().unwrap_or("-"),
-                        v.aud.as_deref().unwrap_or("-"),
-                        v.sub.as_deref().unwrap_or("-"),
+                        escape_line(v.key.as_deref().unwrap_or("-")),
+                        escape_line(v.aud.as_deref().unwrap_or("-")),
+                        escape_line(v.sub.as_deref().unwrap_or("-")),
                         v.exp.map_or("-".to_owned(), |e| e.to_string())
                     )?;
-                    for finding in &v.findings {
-                        writeln!(f, "  {} {finding}", "-".yellow())?;
+                    for finding in v.findings.iter().filter(|f| f.is_error()) {
+                        writeln!(f, "  {} {finding}", "error:".red().bold())?;
                     }
                 }
-                if d.content.warnings.is_empty() {
-                    writeln!(f, "{} none", "warnings:".bold())
-                } else {
-                    writeln!(f, "{}", "warnings:".bold().yellow())?;
-                    for w in &d.content.warnings {
-                        writeln!(f, "  {} {w}", "-".yellow())?;
+                write!(
+                    f,
+                    "{}",
+                    Body {
+                        plaintext: &d.plaintext,
+                        responses: &d.responses,
+                        departures: &d.warnings,
                     }
-                    Ok(())
-                }
+                )
             }
         }
     }
@@ -188,69 +204,36 @@ fn read_input(name: &str) -> std::io::Result<Vec<u8>> {
     Ok(buf)
 }
 
-fn headers_of(c: &Capture) -> Option<PushHeaders> {
-    let h = c.head.as_ref()?;
-    Some(PushHeaders {
-        content_encoding: h.get("Content-Encoding").map(str::to_owned),
-        ttl: h.get("TTL").and_then(|t| t.trim().parse().ok()),
-        urgency: h.get("Urgency").map(str::to_owned),
-        topic: h.get("Topic").map(str::to_owned),
-    })
-}
-
-/// Decrypts and reads one payload.
+/// Decrypts and reads one payload through the push pipeline.
 pub fn decode_one(keys: &Keys, c: &Capture, now: u64) -> Outcome {
-    let headers = headers_of(c);
-    let encoding = headers
-        .as_ref()
-        .and_then(|h| h.content_encoding.as_deref())
-        .map_or("aes128gcm".to_owned(), |e| e.trim().to_ascii_lowercase());
-    let Some(encoding) = ece::Encoding::parse(&encoding) else {
-        return Outcome::failed(
-            &c.label,
-            format!("Content-Encoding {encoding:?} is neither aes128gcm nor aesgcm"),
-        );
-    };
     let head = c.head.as_ref();
-    let result = ece::decrypt_by_encoding(
-        &keys.ua,
-        encoding,
-        head.and_then(|h| h.get("Encryption")),
-        head.and_then(|h| h.get("Crypto-Key")),
-        &c.body,
-    );
-    let encoding = encoding.name();
-    let d = match result {
-        Ok(d) => d,
-        Err(e) => return Outcome::failed(&c.label, e),
+    let get = |name: &str| head.and_then(|h| h.get(name));
+    let input = PushInput {
+        body: &c.body,
+        has_headers: head.is_some(),
+        content_encoding: get("Content-Encoding"),
+        encryption: get("Encryption"),
+        crypto_key: get("Crypto-Key"),
+        authorization: get("Authorization"),
+        ttl: get("TTL"),
+        urgency: get("Urgency"),
+        topic: get("Topic"),
     };
-    let content = analyze(&d.plaintext, headers.as_ref());
-    let vapid = c.head.as_ref().map(|h| {
-        match vapid::parse_authorization(h.get("Authorization"), h.get("Crypto-Key")) {
-            // The endpoint's origin is not known from a capture; the report
-            // shows `aud` for the reader to compare.
-            Some(creds) => vapid::verify(
-                &creds,
-                &vapid::Expectations {
-                    audience: None,
-                    key: None,
-                    now,
-                },
-            ),
-            None => VapidReport::missing(),
-        }
-    });
-    Outcome::Decoded(Box::new(Decoded {
-        ok: true,
-        input: c.label.clone(),
-        encoding,
-        record_size: d.record_size,
-        records: d.records,
-        padding: d.padding,
-        content,
-        headers,
-        vapid,
-    }))
+    // The endpoint's origin is not known from a capture; the report shows
+    // `aud` for the reader to compare.
+    let vapid = if head.is_some() {
+        VapidPolicy::Report(vapid::Expectations {
+            audience: None,
+            key: None,
+            now,
+        })
+    } else {
+        VapidPolicy::Skip
+    };
+    match inspect(keys, &input, vapid) {
+        Ok(report) => Outcome::Decoded(Box::new(Decoded::new(c.label.clone(), report))),
+        Err(e) => Outcome::failed(&c.label, e),
+    }
 }
 
 /// One item of work: a payload found in an input, or a failure already.

@@ -8,7 +8,9 @@ use colored::Colorize;
 use serde::Serialize;
 
 use crate::push::content::{PushHeaders, PushResponse};
+use crate::push::inspect::{Body, PushReport};
 use crate::push::vapid::VapidReport;
+use crate::rules::Departure;
 
 /// The subscriber keys a `listening` event shows.
 #[derive(Debug, Clone, Serialize)]
@@ -29,10 +31,25 @@ pub struct PushEvent {
     pub plaintext: String,
     pub responses: Vec<PushResponse>,
     /// Every draft or RFC 8292 rule the push broke.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Departure>,
 }
 
 impl PushEvent {
+    /// The event for a push that passed the endpoint's checks.
+    pub fn new(report: PushReport, received_at: String, status: u16) -> Self {
+        let warnings = report.departures();
+        Self {
+            received_at,
+            status,
+            encoding: report.encoding,
+            headers: report.headers.unwrap_or_default(),
+            vapid: report.vapid.unwrap_or_else(VapidReport::missing),
+            plaintext: report.content.plaintext,
+            responses: report.content.responses,
+            warnings,
+        }
+    }
+
     /// The token of an `* ACKWEBPUSH` response in this push, if any.
     pub fn ack_token(&self) -> Option<&str> {
         self.responses.iter().find_map(|r| match r {
@@ -123,8 +140,8 @@ impl fmt::Display for PushEvent {
         let vapid = if self.vapid.valid {
             format!(
                 "VAPID ok (aud {}, sub {})",
-                self.vapid.aud.as_deref().unwrap_or("-"),
-                self.vapid.sub.as_deref().unwrap_or("-")
+                crate::output::escape_line(self.vapid.aud.as_deref().unwrap_or("-")),
+                crate::output::escape_line(self.vapid.sub.as_deref().unwrap_or("-"))
             )
             .green()
         } else {
@@ -144,20 +161,15 @@ impl fmt::Display for PushEvent {
                 .map_or(String::new(), |t| format!(", Topic {t}")),
             self.status
         )?;
-        for line in self.plaintext.split_inclusive("\r\n") {
-            writeln!(
-                f,
-                "  {} {}",
-                "Push:".dimmed(),
-                crate::output::escape_line(line)
-            )?;
-        }
-        for r in &self.responses {
-            writeln!(f, "  {} {r}", "=".dimmed())?;
-        }
-        for w in &self.warnings {
-            writeln!(f, "  {} {w}", "warning:".yellow().bold())?;
-        }
+        write!(
+            f,
+            "{}",
+            Body {
+                plaintext: &self.plaintext,
+                responses: &self.responses,
+                departures: &self.warnings,
+            }
+        )?;
         Ok(())
     }
 }

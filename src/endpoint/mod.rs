@@ -32,8 +32,8 @@ use tower::ServiceExt;
 
 pub use event::{Event, PublicKeys, PushEvent};
 
-use crate::push::content::{analyze, PushHeaders};
 use crate::push::ece;
+use crate::push::inspect::{inspect, PushInput, Refusal, VapidPolicy};
 use crate::push::keys::Keys;
 use crate::push::vapid::{self, Expectations, VapidReport};
 use crate::tls::Identity;
@@ -358,9 +358,9 @@ async fn handle(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     response
 }
 
-type Refusal = (StatusCode, String, Option<VapidReport>);
+type Rejection = (StatusCode, String, Option<VapidReport>);
 
-async fn admit(shared: &Shared, req: Request) -> Result<PushEvent, Refusal> {
+async fn admit(shared: &Shared, req: Request) -> Result<PushEvent, Rejection> {
     let refuse = |s: StatusCode, r: &str| (s, r.to_owned(), None);
     let (parts, body) = req.into_parts();
     let path_ok = aws_lc_rs::constant_time::verify_slices_are_equal(
@@ -406,71 +406,46 @@ async fn admit(shared: &Shared, req: Request) -> Result<PushEvent, Refusal> {
             }
         })?
         .to_bytes();
-    let Some(encoding) = ece::Encoding::parse(&encoding) else {
+    let input = PushInput {
+        body: &body,
+        has_headers: true,
+        content_encoding: Some(encoding.as_str()),
+        encryption: header(h, "encryption"),
+        crypto_key: header(h, "crypto-key"),
+        authorization: header(h, "authorization"),
+        ttl: header(h, "ttl"),
+        urgency: header(h, "urgency"),
+        topic: header(h, "topic"),
+    };
+    // Only an acceptable encoding earns a VAPID check, and only a valid
+    // VAPID claim earns the ECDH of a decryption.
+    if ece::Encoding::parse(&encoding).is_none() {
         return Err(refuse(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            &format!("Content-Encoding {encoding:?} is neither aes128gcm nor aesgcm"),
+            &Refusal::Encoding(encoding.trim().to_owned()).to_string(),
         ));
-    };
-    let report = verify_vapid(shared, h);
-    if !report.valid {
-        let wrong_key = report
-            .findings
-            .iter()
-            .any(|f| matches!(f, vapid::Finding::WrongKey { .. }));
-        let status = if wrong_key {
-            StatusCode::FORBIDDEN
-        } else {
-            StatusCode::UNAUTHORIZED
-        };
-        let reason = report
-            .findings
-            .iter()
-            .filter(|f| f.is_error())
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join("; ");
-        return Err((status, format!("VAPID: {reason}"), Some(report)));
     }
-    let decrypted = ece::decrypt_by_encoding(
-        &shared.keys.ua,
-        encoding,
-        header(h, "encryption"),
-        header(h, "crypto-key"),
-        &body,
-    )
-    .map_err(|e| {
-        (
-            StatusCode::BAD_REQUEST,
-            format!("decryption failed: {e}"),
-            None,
-        )
-    })?;
-    let headers = PushHeaders {
-        content_encoding: Some(encoding.name().to_owned()),
-        ttl: header(h, "ttl").and_then(|t| t.trim().parse().ok()),
-        urgency: header(h, "urgency").map(str::to_owned),
-        topic: header(h, "topic").map(str::to_owned),
-    };
-    let content = analyze(&decrypted.plaintext, Some(&headers));
-    let mut warnings: Vec<String> = content.warnings.iter().map(ToString::to_string).collect();
-    warnings.extend(
-        report
-            .findings
-            .iter()
-            .filter(|f| !f.is_error())
-            .map(|f| format!("VAPID: {f}")),
-    );
-    Ok(PushEvent {
-        received_at: String::new(),
-        status: 0,
-        encoding: encoding.name(),
-        headers,
-        vapid: report,
-        plaintext: content.plaintext,
-        responses: content.responses,
-        warnings,
-    })
+    let report = verify_vapid(shared, h);
+    match inspect(&shared.keys, &input, VapidPolicy::Require(&report)) {
+        Ok(report) => Ok(PushEvent::new(report, String::new(), 0)),
+        Err(r @ Refusal::Encoding(_)) => {
+            Err((StatusCode::UNSUPPORTED_MEDIA_TYPE, r.to_string(), None))
+        }
+        Err(Refusal::Vapid(report)) => {
+            let wrong_key = report
+                .findings
+                .iter()
+                .any(|f| matches!(f, vapid::Finding::WrongKey { .. }));
+            let status = if wrong_key {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::UNAUTHORIZED
+            };
+            let reason = Refusal::Vapid(report.clone()).to_string();
+            Err((status, reason, Some(*report)))
+        }
+        Err(r @ Refusal::Decrypt(_)) => Err((StatusCode::BAD_REQUEST, r.to_string(), None)),
+    }
 }
 
 /// Verifies the request's VAPID credentials, or takes the report of an

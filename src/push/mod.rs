@@ -7,6 +7,8 @@
 //! - [`keys`]: the subscriber's keypair and auth secret, and its file.
 //! - [`content`]: the plaintext read as IMAP responses, and the draft's
 //!   rules on it (§7).
+//! - [`inspect`]: the one pipeline every push goes through (encoding,
+//!   VAPID, decryption, content), for the endpoint and `decode` alike.
 //! - [`capture`]: captured payloads in the forms people have them (raw,
 //!   base64 lines, HTTP request dumps), for `decode`.
 
@@ -14,6 +16,7 @@ pub mod b64;
 pub mod capture;
 pub mod content;
 pub mod ece;
+pub mod inspect;
 pub mod keys;
 pub mod send;
 pub mod vapid;
