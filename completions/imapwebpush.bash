@@ -949,7 +949,7 @@ _imapwebpush() {
             return 0
             ;;
         imapwebpush__subcmd__listen)
-            opts="-s -u -v -h -V --keys --listen --public-url --tls-self-signed --tls-cert --tls-key --count --vapid --reply --server --tls --user --password-command --ca-file --insecure --json --color --verbose --timeout --help --version"
+            opts="-s -u -v -h -V --keys --listen --public-url --tls-self-signed --http --tls-cert --tls-key --count --vapid --reply --server --tls --user --password-command --ca-file --insecure --json --color --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1081,7 +1081,7 @@ _imapwebpush() {
             return 0
             ;;
         imapwebpush__subcmd__serve)
-            opts="-s -v -h -V --listen --tls-listen --tls-cert --tls-key --cert-out --user --admin --vapid-key --vapid-subject --push-ca --allow-http-endpoints --allow-plaintext-login --retry-delay --max-literal --max-subscriptions --fault --server --tls --password-command --ca-file --insecure --json --color --verbose --timeout --help --version"
+            opts="-s -u -v -h -V --listen --tls-listen --tls-cert --tls-key --cert-out --account --admin --vapid-key --vapid-subject --push-ca --allow-http-endpoints --allow-plaintext-login --retry-delay --max-literal --max-subscriptions --fault --server --tls --user --password-command --ca-file --insecure --json --color --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1107,7 +1107,7 @@ _imapwebpush() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --user)
+                --account)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1153,6 +1153,14 @@ _imapwebpush() {
                     ;;
                 --tls)
                     COMPREPLY=($(compgen -W "implicit starttls none" -- "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --password-command)
@@ -1229,7 +1237,7 @@ _imapwebpush() {
             return 0
             ;;
         imapwebpush__subcmd__subscribe)
-            opts="-s -u -v -h -V --id --keys --listen --public-url --tls-self-signed --tls-cert --tls-key --count --no-ack --wait --enable --unsubscribe-on-exit --server --tls --user --password-command --ca-file --insecure --json --color --verbose --timeout --help --version"
+            opts="-s -u -v -h -V --id --keys --listen --public-url --tls-self-signed --http --tls-cert --tls-key --count --no-ack --wait --enable --unsubscribe-on-exit --server --tls --user --password-command --ca-file --insecure --json --color --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -176,7 +176,8 @@ complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -l co
 always\t''
 never\t''"
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -l timeout -d 'Network timeout in seconds (connect, handshake, every read)' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -l tls-self-signed -d 'Serve https with a certificate made now; its CA is written to a file whose path is printed'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -l tls-self-signed -d 'Serve https with a certificate from a throwaway CA made now (its CA file\'s path is printed); on loopback the local CA is the default'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -l http -d 'Serve plain http, even on loopback (the draft requires https: only for servers that allow http endpoints)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -l no-ack -d 'Do not send ACKWEBPUSH (to see what a server does with an unconfirmed subscription)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -l unsubscribe-on-exit -d 'Delete the subscription (WEBPUSH <ID> NIL) when done or interrupted'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand subscribe" -l insecure -d 'Skip certificate verification (a warning is printed)'
@@ -203,7 +204,8 @@ complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l color
 always\t''
 never\t''"
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l timeout -d 'Network timeout in seconds (connect, handshake, every read)' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l tls-self-signed -d 'Serve https with a certificate made now; its CA is written to a file whose path is printed'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l tls-self-signed -d 'Serve https with a certificate from a throwaway CA made now (its CA file\'s path is printed); on loopback the local CA is the default'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l http -d 'Serve plain http, even on loopback (the draft requires https: only for servers that allow http endpoints)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l insecure -d 'Skip certificate verification (a warning is printed)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l json -d 'Machine-readable output: one JSON document or one object per line'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
@@ -213,8 +215,8 @@ complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l listen
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l tls-listen -d 'Also listen with implicit TLS here' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l tls-cert -d 'Certificate chain for TLS (with --tls-key); default: generated' -r -F
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l tls-key -d 'Private key for --tls-cert' -r -F
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l cert-out -d 'Where to write the generated CA certificate (default: in the temp directory)' -r -F
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l user -d 'An account as NAME:PASS; repeatable (default demo:demo)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l cert-out -d 'Also write the CA certificate here, for other clients (created new, never replaced)' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l account -d 'An account as NAME:PASS; repeatable (default demo:demo)' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l admin -d 'An account that may run XROTATEVAPID; repeatable (default: the first account)' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l vapid-key -d 'VAPID key file (JSON, mode 0600), created if missing; default: a new key each start' -r -F
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l vapid-subject -d 'The VAPID JWT\'s sub claim' -r
@@ -239,6 +241,7 @@ complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -s s -l s
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
 starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
 none\t'Plaintext. Passwords cross the network in clear; only when asked by name'"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -s u -l user -d 'User to log in as' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l password-command -d 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l ca-file -d 'Extra trust roots (PEM) besides the webpki roots; repeatable' -r -F
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l color -d 'When to color human output (NO_COLOR is honoured)' -r -f -a "auto\t''

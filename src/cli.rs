@@ -150,9 +150,12 @@ pub struct EndpointOpts {
     /// The URL base given out instead of the listen address (e.g. a tunnel)
     #[arg(long, value_name = "URL")]
     pub public_url: Option<String>,
-    /// Serve https with a certificate made now; its CA is written to a file whose path is printed
-    #[arg(long, conflicts_with_all = ["tls_cert", "tls_key"])]
+    /// Serve https with a certificate from a throwaway CA made now (its CA file's path is printed); on loopback the local CA is the default
+    #[arg(long, conflicts_with_all = ["tls_cert", "tls_key", "http"])]
     pub tls_self_signed: bool,
+    /// Serve plain http, even on loopback (the draft requires https: only for servers that allow http endpoints)
+    #[arg(long, conflicts_with_all = ["tls_cert", "tls_key"])]
+    pub http: bool,
     /// Serve https with this certificate chain (with --tls-key)
     #[arg(long, value_name = "PEM", requires = "tls_key")]
     pub tls_cert: Option<PathBuf>,
@@ -167,12 +170,22 @@ pub struct EndpointOpts {
 impl EndpointOpts {
     /// The endpoint these flags describe.
     pub fn spec(&self) -> EndpointSpec {
+        let loopback = match &self.public_url {
+            Some(u) => u
+                .parse::<hyper::Uri>()
+                .ok()
+                .and_then(|u| u.host().map(crate::localca::is_loopback_name))
+                .unwrap_or(false),
+            None => self.listen.ip().is_loopback(),
+        };
         let tls = match (&self.tls_cert, &self.tls_key) {
             (Some(cert), Some(key)) => TlsChoice::Files {
                 cert: cert.clone(),
                 key: key.clone(),
             },
             _ if self.tls_self_signed => TlsChoice::SelfSigned,
+            _ if self.http => TlsChoice::Plain,
+            _ if loopback => TlsChoice::LocalCa,
             _ => TlsChoice::Plain,
         };
         EndpointSpec {
@@ -186,9 +199,12 @@ impl EndpointOpts {
 const SERVE_AFTER_HELP: &str = "\
 Accounts live in memory; each has an INBOX. LOGIN and AUTHENTICATE PLAIN need
 TLS (STARTTLS on --listen, or --tls-listen) unless --allow-plaintext-login.
-Without --tls-cert, a throwaway CA and a certificate for localhost and
-127.0.0.1 are made at start; the CA is written to --cert-out (printed), for
-clients to pass as --ca-file.
+Without --tls-cert, on loopback the certificate comes from the local CA in the
+data directory ($XDG_DATA_HOME/imapwebpush/local-ca.pem, made on first use),
+which imapwebpush clients on this machine trust for loopback hosts; on other
+addresses a throwaway CA is made and its certificate written to the data
+directory (its path is printed) for clients to pass as --ca-file. Push
+endpoints on loopback are trusted through the same local CA.
 
 XROTATEVAPID (administrators only) rotates the VAPID key (draft §8).";
 
@@ -207,11 +223,11 @@ pub struct ServeArgs {
     /// Private key for --tls-cert
     #[arg(long, value_name = "PEM", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
-    /// Where to write the generated CA certificate (default: in the temp directory)
+    /// Also write the CA certificate here, for other clients (created new, never replaced)
     #[arg(long, value_name = "FILE", conflicts_with = "tls_cert")]
     pub cert_out: Option<PathBuf>,
     /// An account as NAME:PASS; repeatable (default demo:demo)
-    #[arg(id = "user", long = "user", value_name = "NAME:PASS")]
+    #[arg(id = "account", long = "account", value_name = "NAME:PASS")]
     pub users: Vec<String>,
     /// An account that may run XROTATEVAPID; repeatable (default: the first account)
     #[arg(long, value_name = "NAME")]
@@ -281,9 +297,9 @@ mod tests {
         let c = Cli::try_parse_from([
             "imapwebpush",
             "serve",
-            "--user",
+            "--account",
             "a:1",
-            "--user",
+            "--account",
             "b:2",
             "--fault",
             "skip-ack-push",

@@ -136,6 +136,8 @@ fn hint_of(e: &anyhow::Error) -> Option<String> {
         } else if let Some(b) = c.downcast_ref::<crate::ops::ext::BadArgument>() {
             let _ = b;
             Some(crate::ops::ext::BadArgument::HINT.to_owned())
+        } else if let Some(l) = c.downcast_ref::<crate::localca::LocalCaError>() {
+            l.hint()
         } else if let Some(k) = c.downcast_ref::<crate::push::keys::KeyError>() {
             k.hint()
         } else {

@@ -29,6 +29,7 @@ pub mod datetime;
 pub mod endpoint;
 pub mod exit;
 pub mod imap;
+pub mod localca;
 pub mod ops;
 pub mod output;
 pub mod push;

@@ -36,22 +36,58 @@ pub enum TlsError {
 /// Which server certificates to accept.
 #[derive(Debug, Clone)]
 pub enum Trust {
-    /// webpki-roots (the Mozilla set), plus these extra roots.
+    /// webpki-roots (the Mozilla set), plus these extra roots, plus
+    /// `loopback_roots` for loopback hosts only (the local CA).
     Verified {
         extra_roots: Vec<CertificateDer<'static>>,
+        loopback_roots: Vec<CertificateDer<'static>>,
     },
     /// Accept any certificate. Only for `--insecure`.
     DangerousAcceptAny,
 }
 
 impl Trust {
+    /// webpki-roots alone.
+    pub fn webpki() -> Self {
+        Self::Verified {
+            extra_roots: Vec::new(),
+            loopback_roots: Vec::new(),
+        }
+    }
+
     /// webpki-roots plus every certificate in these PEM files.
     pub fn with_ca_files<P: AsRef<Path>>(paths: &[P]) -> Result<Self, TlsError> {
         let mut extra_roots = Vec::new();
         for p in paths {
             extra_roots.extend(load_pem_certs(p.as_ref())?);
         }
-        Ok(Self::Verified { extra_roots })
+        Ok(Self::Verified {
+            extra_roots,
+            loopback_roots: Vec::new(),
+        })
+    }
+
+    /// Also trusts `roots`, but only when the server is a loopback host
+    /// (127.0.0.0/8, ::1, `localhost`): how the local CA is trusted.
+    pub fn with_loopback_roots(self, roots: Vec<CertificateDer<'static>>) -> Self {
+        match self {
+            Self::Verified {
+                extra_roots,
+                mut loopback_roots,
+            } => {
+                loopback_roots.extend(roots);
+                Self::Verified {
+                    extra_roots,
+                    loopback_roots,
+                }
+            }
+            other => other,
+        }
+    }
+
+    /// Also trusts the user's local CA for loopback hosts, if it exists.
+    pub fn with_local_ca(self) -> Self {
+        self.with_loopback_roots(crate::localca::LocalCa::trusted_roots())
     }
 
     /// Accepts any certificate: the connection is encrypted but not
@@ -64,7 +100,10 @@ impl Trust {
                 path: PathBuf::from("(generated CA)"),
                 reason: e.to_string(),
             })?;
-        Ok(Self::Verified { extra_roots })
+        Ok(Self::Verified {
+            extra_roots,
+            loopback_roots: Vec::new(),
+        })
     }
 
     pub fn dangerous_accept_any() -> Self {
@@ -74,22 +113,106 @@ impl Trust {
     pub fn client_config(&self) -> Result<Arc<ClientConfig>, TlsError> {
         let builder = ClientConfig::builder_with_provider(provider())
             .with_safe_default_protocol_versions()?;
-        let config = match self {
-            Self::Verified { extra_roots } => {
-                let mut roots = RootCertStore {
-                    roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-                };
-                for c in extra_roots {
-                    roots.add(c.clone())?;
-                }
-                builder.with_root_certificates(roots).with_no_client_auth()
+        let store = |extra: &[&[CertificateDer<'static>]]| -> Result<RootCertStore, TlsError> {
+            let mut roots = RootCertStore {
+                roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+            };
+            for c in extra.iter().flat_map(|e| e.iter()) {
+                roots.add(c.clone())?;
             }
+            Ok(roots)
+        };
+        let config = match self {
+            Self::Verified {
+                extra_roots,
+                loopback_roots,
+            } if loopback_roots.is_empty() => builder
+                .with_root_certificates(store(&[extra_roots])?)
+                .with_no_client_auth(),
+            Self::Verified {
+                extra_roots,
+                loopback_roots,
+            } => builder
+                .dangerous()
+                .with_custom_certificate_verifier(Arc::new(LoopbackScoped::new(
+                    store(&[extra_roots])?,
+                    store(&[extra_roots, loopback_roots])?,
+                )?))
+                .with_no_client_auth(),
             Self::DangerousAcceptAny => builder
                 .dangerous()
                 .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate(provider())))
                 .with_no_client_auth(),
         };
         Ok(Arc::new(config))
+    }
+}
+
+/// Verifies with the local CA among the roots for loopback server names,
+/// and without it for every other name. (Not a weakening: both halves are
+/// full webpki verification.)
+#[derive(Debug)]
+struct LoopbackScoped {
+    general: Arc<rustls::client::WebPkiServerVerifier>,
+    loopback: Arc<rustls::client::WebPkiServerVerifier>,
+}
+
+impl LoopbackScoped {
+    fn new(general: RootCertStore, loopback: RootCertStore) -> Result<Self, TlsError> {
+        let verifier = |roots: RootCertStore| {
+            rustls::client::WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider())
+                .build()
+                .map_err(|e| TlsError::Config(rustls::Error::General(e.to_string())))
+        };
+        Ok(Self {
+            general: verifier(general)?,
+            loopback: verifier(loopback)?,
+        })
+    }
+}
+
+impl ServerCertVerifier for LoopbackScoped {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let loopback = match server_name {
+            ServerName::IpAddress(ip) => std::net::IpAddr::from(*ip).is_loopback(),
+            ServerName::DnsName(d) => d.as_ref().eq_ignore_ascii_case("localhost"),
+            _ => false,
+        };
+        let v = if loopback {
+            &self.loopback
+        } else {
+            &self.general
+        };
+        v.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.general.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.general.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.general.supported_verify_schemes()
     }
 }
 
@@ -155,6 +278,29 @@ impl Identity {
             chain: vec![cert.der().clone()],
             key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
             ca_pem: Some(ca.pem()),
+        })
+    }
+
+    /// A certificate for `names`, signed by `issuer` (whose certificate,
+    /// PEM, clients are told to trust).
+    pub fn signed_by(
+        names: &[String],
+        issuer: &rcgen::Certificate,
+        issuer_key: &rcgen::KeyPair,
+        issuer_pem: &str,
+    ) -> Result<Self, IdentityError> {
+        use rcgen::{CertificateParams, DnType, KeyPair};
+        let key = KeyPair::generate()?;
+        let mut params = CertificateParams::new(names.to_vec())?;
+        params.distinguished_name.push(
+            DnType::CommonName,
+            names.first().map_or("localhost", String::as_str),
+        );
+        let cert = params.signed_by(&key, issuer, issuer_key)?;
+        Ok(Self {
+            chain: vec![cert.der().clone()],
+            key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+            ca_pem: Some(issuer_pem.to_owned()),
         })
     }
 
@@ -273,5 +419,59 @@ impl ServerCertVerifier for AcceptAnyCertificate {
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The local CA vouches for loopback names only: a certificate it
+    /// signed for another name is refused even when the CA itself would
+    /// allow it (this CA has no name constraints, to test the scoping
+    /// alone).
+    #[test]
+    fn loopback_roots_apply_to_loopback_names_only() {
+        use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
+        let ca_key = KeyPair::generate().unwrap();
+        let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let ca = p.clone().self_signed(&ca_key).unwrap();
+        let leaf = |name: &str| {
+            let k = KeyPair::generate().unwrap();
+            CertificateParams::new(vec![name.to_owned()])
+                .unwrap()
+                .signed_by(&k, &ca, &ca_key)
+                .unwrap()
+                .der()
+                .clone()
+        };
+        let store = |extra: &[CertificateDer<'static>]| {
+            let mut r = RootCertStore::empty();
+            for c in extra {
+                r.add(c.clone()).unwrap();
+            }
+            r
+        };
+        // The general roots hold some other CA (in real use: webpki-roots).
+        let other = p.self_signed(&KeyPair::generate().unwrap()).unwrap();
+        let scoped = LoopbackScoped::new(
+            store(&[other.der().clone()]),
+            store(&[other.der().clone(), ca.der().clone()]),
+        )
+        .unwrap();
+        let now = UnixTime::now();
+        let verify = |cert: &CertificateDer<'_>, name: &str| {
+            scoped.verify_server_cert(
+                cert,
+                &[],
+                &ServerName::try_from(name.to_owned()).unwrap(),
+                &[],
+                now,
+            )
+        };
+        assert!(verify(&leaf("127.0.0.1"), "127.0.0.1").is_ok());
+        assert!(verify(&leaf("localhost"), "localhost").is_ok());
+        assert!(verify(&leaf("example.org"), "example.org").is_err());
     }
 }

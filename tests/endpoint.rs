@@ -120,15 +120,7 @@ impl Pusher {
     fn from_listening(ev: &Value) -> Self {
         assert_eq!(ev["event"], "listening", "{ev}");
         Self {
-            client: PushClient::new(
-                Trust::Verified {
-                    extra_roots: vec![],
-                }
-                .client_config()
-                .unwrap(),
-                true,
-                WAIT,
-            ),
+            client: PushClient::new(Trust::webpki().client_config().unwrap(), true, WAIT),
             url: ev["endpoint"].as_str().unwrap().to_owned(),
             p256dh: P256dh::parse(ev["keys"]["p256dh"].as_str().unwrap()).unwrap(),
             auth: AuthSecret::parse(ev["keys"]["auth"].as_str().unwrap()).unwrap(),
@@ -184,6 +176,7 @@ fn listen_reports_every_request_as_one_event() {
     let keys = bin.path("keys.json");
     let mut out = Lines::new(bin.spawn(&[
         "listen",
+        "--http",
         "--json",
         "--keys",
         keys.to_str().unwrap(),
@@ -265,6 +258,7 @@ fn subscribe_args(rig: &Rig, bin: &Bin, extra: &[&str]) -> Vec<String> {
     std::fs::write(&ca, rig.server.ca_pem.as_deref().unwrap()).unwrap();
     let mut args: Vec<String> = [
         "subscribe",
+        "--http",
         "-s",
         &format!("imap://{}", rig.server.addr),
         "--ca-file",
@@ -363,6 +357,7 @@ fn serve_pushing_to_listen(
     let keys = bin.path("keys.json");
     let mut out = Lines::new(bin.spawn(&[
         "listen",
+        "--http",
         "--json",
         "--keys",
         keys.to_str().unwrap(),
@@ -475,7 +470,7 @@ fn serve_starts_and_prints_where_it_listens() {
         "127.0.0.1:0",
         "--cert-out",
         cert.to_str().unwrap(),
-        "--user",
+        "--account",
         "alice:wonder",
         "--fault",
         "skip-ack-push",

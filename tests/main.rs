@@ -9,6 +9,7 @@ mod decode;
 mod draft_examples;
 mod endpoint;
 mod engine;
+mod newcomer;
 mod robustness;
 mod server;
 mod tls;

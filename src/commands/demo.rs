@@ -212,7 +212,7 @@ pub async fn run(cx: &Context) -> anyhow::Result<Exit> {
     session.logout().await?;
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     printer.text(&format_args!(
-        "\n{} in {ms:.0} ms. Next: `imapwebpush serve` to keep a server running, `imapwebpush subscribe` against yours.\n",
+        "\n{} in {ms:.0} ms. Next, in two terminals (no trust flags: both sides use your local CA on loopback):\n  imapwebpush serve\n  IMAPWEBPUSH_PASSWORD=demo imapwebpush subscribe -s imap://127.0.0.1:1143 -u demo\n",
         "Done".green().bold()
     ))?;
     Ok(Exit::Success)

@@ -61,7 +61,7 @@ impl Context {
             self.diag.warn(&"--insecure: the server's certificate is not verified; anyone on the path can read and change this session");
             Trust::dangerous_accept_any()
         } else {
-            Trust::with_ca_files(&g.ca_file)?
+            Trust::with_ca_files(&g.ca_file)?.with_local_ca()
         };
         let mut spec = ConnectSpec::new(addr, trust, Duration::from_secs(g.timeout));
         spec.user = g.user.clone();

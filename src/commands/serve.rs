@@ -9,6 +9,8 @@ use tokio::sync::broadcast::error::RecvError;
 
 use crate::cli::ServeArgs;
 use crate::exit::{Exit, UsageError};
+use crate::localca::LocalCa;
+use crate::ops::endpoint::{write_ca, write_new};
 use crate::output::Printer;
 use crate::secret::Secret;
 use crate::server::{self, vapid_file, AccountSpec, Delivery, Outcome, ServerConfig};
@@ -28,8 +30,8 @@ pub fn accounts(users: &[String], admins: &[String]) -> Result<Vec<AccountSpec>,
     for (i, u) in users.iter().enumerate() {
         let Some((name, pass)) = u.split_once(':') else {
             return Err(UsageError::new(
-                format!("--user {u:?} is not NAME:PASS"),
-                "give each account as --user alice:secret".to_owned(),
+                format!("--account {u:?} is not NAME:PASS"),
+                "give each account as --account alice:secret".to_owned(),
             ));
         };
         if name.is_empty()
@@ -74,8 +76,21 @@ pub async fn run(cx: &Context, a: &ServeArgs) -> anyhow::Result<Exit> {
         Some(path) => (vapid_file::load_or_create(path)?, Some(path.clone())),
         None => (crate::push::vapid::VapidSigner::generate()?, None),
     };
-    let identity = match (&a.tls_cert, &a.tls_key) {
-        (Some(c), Some(k)) => Some(Identity::from_files(c, k)?),
+    // On loopback the certificate comes from the local CA, which clients
+    // on this machine trust for loopback hosts with no flag; elsewhere a
+    // throwaway CA is made (its certificate written for clients to pass).
+    let loopback = a.listen.ip().is_loopback() && a.tls_listen.is_none_or(|t| t.ip().is_loopback());
+    let local = match (&a.tls_cert, loopback) {
+        (None, true) => Some(LocalCa::load_or_create()?),
+        _ => None,
+    };
+    let identity = match (&a.tls_cert, &a.tls_key, &local) {
+        (Some(c), Some(k), _) => Some(Identity::from_files(c, k)?),
+        (_, _, Some(ca)) => {
+            let mut names = vec![a.listen.ip().to_string()];
+            names.extend(a.tls_listen.map(|t| t.ip().to_string()));
+            Some(ca.issue(&names)?)
+        }
         _ => None,
     };
     let names: Vec<(String, bool)> = accounts.iter().map(|a| (a.name.clone(), a.admin)).collect();
@@ -85,7 +100,7 @@ pub async fn run(cx: &Context, a: &ServeArgs) -> anyhow::Result<Exit> {
     config.identity = identity;
     config.vapid_key_file = vapid_key_file;
     config.vapid_subject = a.vapid_subject.clone();
-    config.push_trust = Trust::with_ca_files(&a.push_ca)?;
+    config.push_trust = Trust::with_ca_files(&a.push_ca)?.with_local_ca();
     config.allow_http_endpoints = a.allow_http_endpoints;
     config.allow_plaintext_login = a.allow_plaintext_login;
     config.retry_delay = Duration::from_secs(a.retry_delay);
@@ -95,17 +110,18 @@ pub async fn run(cx: &Context, a: &ServeArgs) -> anyhow::Result<Exit> {
     config.faults = server::Faults::new(a.fault.iter().copied());
     let faults = config.faults.names();
     let handle = server::start(config).await?;
-    let ca_file = handle
-        .ca_pem
-        .as_deref()
-        .map(|pem| {
-            let path = a.cert_out.clone().unwrap_or_else(|| {
-                std::env::temp_dir()
-                    .join(format!("imapwebpush-serve-ca-{}.pem", handle.addr.port()))
-            });
-            crate::ops::endpoint::write_ca(&path, pem)
-        })
-        .transpose()?;
+    let ca_file = match (&local, handle.ca_pem.as_deref(), &a.cert_out) {
+        (_, Some(pem), Some(out)) => {
+            write_new(out, pem.as_bytes(), 0o644)?;
+            Some(out.display().to_string())
+        }
+        (Some(ca), _, None) => Some(ca.cert_path().display().to_string()),
+        (None, Some(pem), None) => Some(write_ca(
+            &format!("serve-ca-{}.pem", handle.addr.port()),
+            pem,
+        )?),
+        (_, None, _) => None,
+    };
     let mut deliveries = handle.deliveries();
     let printer = &cx.out;
     printer.show(&Serving {
@@ -172,7 +188,10 @@ impl std::fmt::Display for Serving {
             writeln!(f, "  {t}  implicit TLS")?;
         }
         if let Some(ca) = &self.ca_file {
-            writeln!(f, "  CA certificate: {ca} (clients: --ca-file {ca})")?;
+            writeln!(
+                f,
+                "  CA certificate: {ca} (trusted for loopback by imapwebpush on this machine; other clients: --ca-file {ca})"
+            )?;
         }
         let accts: Vec<String> = self
             .accounts

@@ -30,20 +30,40 @@ pub fn load_or_create_keys(path: Option<&Path>) -> Result<(Keys, PathBuf), KeyEr
     }
 }
 
-/// Writes a generated CA certificate (public, so not 0600) where the
-/// other side can be told to trust it; returns the path as shown.
-pub fn write_ca(path: &Path, pem: &str) -> anyhow::Result<String> {
-    std::fs::write(path, pem).map_err(|e| {
-        anyhow::anyhow!("cannot write the CA certificate to {}: {e}", path.display())
-    })?;
+/// Writes a throwaway CA certificate into the data directory (mode 0700,
+/// so nobody else can plant or swap it), as `name`, replacing an older one
+/// of that name, created exclusively; returns the path as shown.
+pub fn write_ca(name: &str, pem: &str) -> anyhow::Result<String> {
+    let dir = crate::localca::ensure_data_dir()?;
+    let path = dir.join(name);
+    let _ = std::fs::remove_file(&path);
+    write_new(&path, pem.as_bytes(), 0o644)?;
     Ok(path.display().to_string())
 }
 
-/// How the endpoint serves: plain http, a certificate made now, or one
-/// from files.
+/// Creates `path` exclusively with `mode` and writes `contents`.
+pub fn write_new(path: &Path, contents: &[u8], mode: u32) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(mode);
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    opts.open(path)
+        .and_then(|mut f| f.write_all(contents))
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
+}
+
+/// How the endpoint serves: plain http, a certificate from the local CA
+/// (loopback), one from a throwaway CA made now, or one from files.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TlsChoice {
     Plain,
+    LocalCa,
     SelfSigned,
     Files { cert: PathBuf, key: PathBuf },
 }
@@ -113,12 +133,17 @@ pub async fn start(
             let refs: Vec<&str> = names.iter().map(String::as_str).collect();
             EndpointTls::Identity(Identity::generate(&refs)?)
         }
+        TlsChoice::LocalCa => EndpointTls::Identity(
+            crate::localca::LocalCa::load_or_create()?.issue(&certificate_names(spec))?,
+        ),
         TlsChoice::Files { cert, key } => EndpointTls::Identity(Identity::from_files(cert, key)?),
         TlsChoice::Plain => EndpointTls::None,
     };
-    let ca_pem = match &tls {
-        EndpointTls::Identity(i) => i.ca_pem.clone(),
-        EndpointTls::None => None,
+    // Only a throwaway CA needs a file for the server to be told about;
+    // the local CA's certificate is already in the data directory.
+    let ca_pem = match (&tls, &spec.tls) {
+        (EndpointTls::Identity(i), TlsChoice::SelfSigned) => i.ca_pem.clone(),
+        _ => None,
     };
     let keys = Arc::new(keys);
     let mut config = EndpointConfig::new(keys.clone());
@@ -128,16 +153,16 @@ pub async fn start(
     config.expected_vapid = expected;
     config.answer = answer;
     let handle = endpoint::start(config).await?;
-    let ca_file = ca_pem
-        .as_deref()
-        .map(|pem| {
-            let path = std::env::temp_dir().join(format!(
-                "imapwebpush-endpoint-ca-{}.pem",
-                handle.local_addr.port()
-            ));
-            write_ca(&path, pem)
-        })
-        .transpose()?;
+    let ca_file = match (&ca_pem, &spec.tls) {
+        (Some(pem), _) => Some(write_ca(
+            &format!("endpoint-ca-{}.pem", handle.local_addr.port()),
+            pem,
+        )?),
+        (None, TlsChoice::LocalCa) => {
+            crate::localca::LocalCa::existing_cert().map(|p| p.display().to_string())
+        }
+        _ => None,
+    };
     Ok(Started {
         handle,
         keys,

@@ -85,9 +85,7 @@ impl ServerConfig {
             vapid,
             vapid_key_file: None,
             vapid_subject: "mailto:postmaster@localhost".into(),
-            push_trust: Trust::Verified {
-                extra_roots: Vec::new(),
-            },
+            push_trust: Trust::webpki(),
             allow_http_endpoints: false,
             allow_plaintext_login: false,
             retry_delay: Duration::from_secs(300),
