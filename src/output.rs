@@ -227,15 +227,31 @@ impl Printer {
     }
 }
 
-/// A terminal QR code (unicode half blocks, two modules per character).
+/// A terminal QR code: unicode half blocks (two modules per character),
+/// error correction L (a screen is not a crumpled label), so that a push
+/// subscription's JSON fits an 80-column terminal. Says so when the
+/// terminal (`COLUMNS`) is narrower than the code.
 pub fn qr(text: &str) -> String {
-    match qrcode::QrCode::new(text.as_bytes()) {
-        Ok(code) => code
-            .render::<qrcode::render::unicode::Dense1x2>()
-            .dark_color(qrcode::render::unicode::Dense1x2::Light)
-            .light_color(qrcode::render::unicode::Dense1x2::Dark)
-            .quiet_zone(true)
-            .build(),
+    use qrcode::{EcLevel, QrCode};
+    match QrCode::with_error_correction_level(text.as_bytes(), EcLevel::L) {
+        Ok(code) => {
+            let drawn = code
+                .render::<qrcode::render::unicode::Dense1x2>()
+                .dark_color(qrcode::render::unicode::Dense1x2::Light)
+                .light_color(qrcode::render::unicode::Dense1x2::Dark)
+                .quiet_zone(true)
+                .build();
+            let width = drawn.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+            let columns = std::env::var("COLUMNS")
+                .ok()
+                .and_then(|c| c.parse::<usize>().ok());
+            match columns {
+                Some(c) if c < width => format!(
+                    "(the QR code is {width} columns wide and this terminal has {c}: widen it or make the font smaller)\n{drawn}"
+                ),
+                _ => drawn,
+            }
+        }
         Err(e) => format!("(cannot draw a QR code: {e})"),
     }
 }

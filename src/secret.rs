@@ -29,9 +29,11 @@ impl<T> fmt::Display for Secret<T> {
     }
 }
 
-/// Writes a file only its owner can read (mode 0600), creating its
-/// directory (0700) if needed; an existing file is replaced only with
-/// `overwrite`, and then tightened to 0600 too.
+/// Writes a file only its owner can read (mode 0600); an existing file is
+/// replaced only with `overwrite`, and then tightened to 0600 too. The
+/// data directory is created (0700) when it is the one missing; any other
+/// missing directory is an error (a typo in `--out` must not make
+/// directories).
 pub fn write_private_file(
     path: &std::path::Path,
     contents: &[u8],
@@ -39,11 +41,8 @@ pub fn write_private_file(
 ) -> std::io::Result<()> {
     use std::io::Write as _;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+        if !dir.exists() && crate::localca::data_dir().as_deref() == Some(dir) {
+            crate::localca::ensure_data_dir().map_err(std::io::Error::other)?;
         }
     }
     let mut opts = std::fs::OpenOptions::new();

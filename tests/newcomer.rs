@@ -112,3 +112,326 @@ fn serve_then_subscribe_works_with_no_trust_flag() {
         assert_eq!(mode, 0o600);
     }
 }
+
+/// A `serve` on an ephemeral port, as the built binary; its imap:// URL.
+fn serve(bin: &Bin, extra: &[&str]) -> (std::process::Child, String) {
+    let mut args = vec!["serve", "--json", "--listen", "127.0.0.1:0"];
+    args.extend_from_slice(extra);
+    let mut child = bin.spawn(&args);
+    let mut out = BufReader::new(child.stdout.take().unwrap()).lines();
+    let banner = until(&mut out, |v| v["event"] == "serving");
+    // Keep draining the log so that serve never blocks on a full pipe.
+    std::thread::spawn(move || for _ in out {});
+    (child, banner["imap"].as_str().unwrap().to_owned())
+}
+
+fn subscriptions(bin: &Bin, imap: &str) -> serde_json::Value {
+    let r = bin.run(&["lwebpush", "-s", imap, "-u", "demo", "--json"]);
+    r.expect_code(0);
+    r.json()["subscriptions"].clone()
+}
+
+/// Every run of `subscribe` used to make a new ID and leave it behind
+/// (the 33rd hit the server's limit): the ID now lives in the keys file.
+#[test]
+fn subscribe_keeps_its_id_in_the_keys_file_and_reuses_it() {
+    let bin = Bin::new().env("IMAPWEBPUSH_PASSWORD", "demo");
+    let (mut server, imap) = serve(&bin, &[]);
+    let keys = bin.path("keys.json");
+    let run = || {
+        let r = bin.run(&[
+            "subscribe",
+            "-s",
+            &imap,
+            "-u",
+            "demo",
+            "--json",
+            "--count",
+            "0",
+            "--keys",
+            keys.to_str().unwrap(),
+        ]);
+        r.expect_code(0);
+        let stdout = r.stdout();
+        let sub: serde_json::Value = stdout
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .find(|v| v["event"] == "subscribed")
+            .expect("a subscribed event");
+        sub["id"].as_str().unwrap().to_owned()
+    };
+    let first = run();
+    let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&keys).unwrap()).unwrap();
+    assert_eq!(saved["subscription_id"], first.as_str());
+    assert_eq!(run(), first, "the second run reuses the ID");
+    let subs = subscriptions(&bin, &imap);
+    assert_eq!(subs.as_array().unwrap().len(), 1, "{subs}");
+    let _ = server.kill();
+    let _ = server.wait();
+}
+
+/// A run that never got its confirmation push leaves nothing behind,
+/// whether the wait ran out or the user pressed Ctrl-C.
+#[test]
+fn an_unconfirmed_subscription_is_removed_on_timeout_and_on_ctrl_c() {
+    let bin = Bin::new().env("IMAPWEBPUSH_PASSWORD", "demo");
+    let (mut server, imap) = serve(&bin, &["--fault", "skip-ack-push"]);
+    let r = bin.run(&["subscribe", "-s", &imap, "-u", "demo", "--wait", "1"]);
+    r.expect_code(1);
+    assert!(r.stderr().contains("did not arrive"), "{}", r.stderr());
+    assert_eq!(subscriptions(&bin, &imap), serde_json::json!([]));
+
+    let mut child = bin.spawn(&[
+        "subscribe",
+        "-s",
+        &imap,
+        "-u",
+        "demo",
+        "--json",
+        "--wait",
+        "60",
+    ]);
+    let mut out = BufReader::new(child.stdout.take().unwrap()).lines();
+    until(&mut out, |v| v["event"] == "subscribed");
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1), "an interrupted flow did not finish");
+    assert_eq!(subscriptions(&bin, &imap), serde_json::json!([]));
+    let _ = server.kill();
+    let _ = server.wait();
+}
+
+#[test]
+fn getvapid_json_shows_a_missing_vapid_response_as_a_warning() {
+    let bin = Bin::new().env("IMAPWEBPUSH_PASSWORD", "demo");
+    let (mut server, imap) = serve(&bin, &["--fault", "no-vapid-response"]);
+    let r = bin.run(&["getvapid", "-s", &imap, "-u", "demo", "--json"]);
+    r.expect_code(1);
+    let warnings = r.json()["warnings"].clone();
+    assert!(
+        warnings[0].as_str().is_some_and(|w| w.contains("§5.1")),
+        "the departure is in the JSON, not only on stderr: {warnings}"
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+}
+
+#[test]
+fn a_subscription_that_breaks_a_rule_says_so_in_the_output() {
+    let bin = Bin::new().env("IMAPWEBPUSH_PASSWORD", "demo");
+    let (mut server, imap) = serve(&bin, &["--fault", "activate-without-ack"]);
+    let r = bin.run(&[
+        "subscribe",
+        "-s",
+        &imap,
+        "-u",
+        "demo",
+        "--count",
+        "0",
+        "--json",
+        "--enable",
+        "BOGUS",
+    ]);
+    let events: Vec<serde_json::Value> = r
+        .stdout()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let departures: Vec<&str> = events
+        .iter()
+        .filter(|e| e["event"] == "departure")
+        .map(|e| e["warning"].as_str().unwrap())
+        .collect();
+    assert!(
+        departures
+            .iter()
+            .any(|w| w.contains("active before ACKWEBPUSH")),
+        "{departures:?}"
+    );
+    assert!(
+        departures.iter().any(|w| w.contains("ENABLE BOGUS")),
+        "{departures:?}"
+    );
+    let human = bin.run(&[
+        "subscribe",
+        "-s",
+        &imap,
+        "-u",
+        "demo",
+        "--count",
+        "0",
+        "--enable",
+        "BOGUS",
+    ]);
+    assert!(
+        !human.stdout().contains("✓ ENABLE BOGUS"),
+        "nothing was enabled: {}",
+        human.stdout()
+    );
+    assert!(
+        human.stdout().contains("departs from the draft"),
+        "{}",
+        human.stdout()
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+}
+
+#[test]
+fn a_refused_token_push_is_reported_with_its_reason() {
+    let bin = Bin::new().env("IMAPWEBPUSH_PASSWORD", "demo");
+    let (mut server, imap) = serve(&bin, &["--fault", "bad-jwt-aud"]);
+    let r = bin.run(&["subscribe", "-s", &imap, "-u", "demo", "--wait", "3"]);
+    r.expect_code(1);
+    let err = r.stderr();
+    assert!(err.contains("was refused"), "{err}");
+    assert!(err.contains("aud"), "the reason is given: {err}");
+    assert!(
+        !err.contains("reachable only from this machine"),
+        "not a reachability hint: {err}"
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+}
+
+#[test]
+fn the_subscription_limit_comes_with_a_hint() {
+    let bin = Bin::new().env("IMAPWEBPUSH_PASSWORD", "demo");
+    let (mut server, imap) = serve(&bin, &["--max-subscriptions", "1"]);
+    let key =
+        "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4";
+    let args = |id: &'static str| -> Vec<String> {
+        [
+            "webpush",
+            "-s",
+            &imap,
+            "-u",
+            "demo",
+            id,
+            "https://push.example.net/x",
+            key,
+            "BTBZMqHH6r4Tts7J_aSIgg",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect()
+    };
+    let run = |id| {
+        let a = args(id);
+        bin.run(&a.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    run("first").expect_code(0);
+    let r = run("second");
+    r.expect_code(1);
+    assert!(r.stdout().contains("[LIMIT]"), "{}", r.stdout());
+    assert!(
+        r.stderr().contains("lwebpush") && r.stderr().contains("--delete"),
+        "{}",
+        r.stderr()
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+}
+
+#[test]
+fn silwebpush_session_from_a_one_shot_command_says_it_ends_at_once() {
+    let bin = Bin::new().env("IMAPWEBPUSH_PASSWORD", "demo");
+    let (mut server, imap) = serve(&bin, &[]);
+    let r = bin.run(&["silwebpush", "-s", &imap, "-u", "demo", "nosuch", "session"]);
+    // Unknown ID: NO, and no note (nothing was silenced).
+    r.expect_code(1);
+    // An active subscription (only active ones can be silenced).
+    let keys = bin.path("keys.json");
+    bin.run(&[
+        "subscribe",
+        "-s",
+        &imap,
+        "-u",
+        "demo",
+        "--count",
+        "0",
+        "--keys",
+        keys.to_str().unwrap(),
+    ])
+    .expect_code(0);
+    let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&keys).unwrap()).unwrap();
+    let id = saved["subscription_id"].as_str().unwrap().to_owned();
+    let r = bin.run(&["silwebpush", "-s", &imap, "-u", "demo", &id, "session"]);
+    r.expect_code(0);
+    assert!(r.stderr().contains("has just ended"), "{}", r.stderr());
+    let _ = server.kill();
+    let _ = server.wait();
+}
+
+#[test]
+fn keys_refuse_a_missing_directory_and_a_bad_endpoint() {
+    let bin = Bin::new();
+    let missing = bin.path("missing/sub/k.json");
+    let r = bin.run(&["keys", "generate", "--out", missing.to_str().unwrap()]);
+    r.expect_code(2);
+    assert!(
+        r.stderr().contains("No such file or directory"),
+        "{}",
+        r.stderr()
+    );
+    assert!(
+        !bin.path("missing").exists(),
+        "no directory is made for --out"
+    );
+    let keys = bin.path("k.json");
+    bin.run(&["keys", "generate", "--out", keys.to_str().unwrap()])
+        .expect_code(0);
+    let r = bin.run(&[
+        "keys",
+        "show",
+        "--keys",
+        keys.to_str().unwrap(),
+        "--endpoint",
+        "notaurl",
+    ]);
+    r.expect_code(2);
+    assert!(
+        r.stderr().contains("--endpoint \"notaurl\""),
+        "{}",
+        r.stderr()
+    );
+}
+
+/// `completions bash | head -2` panicked on the broken pipe (16 of 30
+/// runs); a full disk panicked too.
+#[test]
+fn completions_end_quietly_on_a_closed_pipe_and_say_when_the_disk_is_full() {
+    use std::io::Read as _;
+    let bin = Bin::new();
+    for _ in 0..5 {
+        let mut child = bin.spawn(&["completions", "bash"]);
+        let mut first = [0u8; 16];
+        child
+            .stdout
+            .as_mut()
+            .unwrap()
+            .read_exact(&mut first)
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(out.status.code() == Some(0), "{:?} {err}", out.status);
+    }
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full");
+    if let Ok(full) = full {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_imapwebpush"))
+            .args(["completions", "bash"])
+            .stdout(full)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("No space left"), "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}

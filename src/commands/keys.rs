@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
-use crate::exit::Exit;
+use crate::exit::{Exit, UsageError};
 use crate::output;
 use crate::push::keys::Keys;
 
@@ -87,6 +87,14 @@ pub fn run(cx: &Context, a: &KeysArgs) -> anyhow::Result<Exit> {
                 Some(p) => p.clone(),
                 None => Keys::default_path()?,
             };
+            if let Some(e) = endpoint {
+                crate::webpush::Endpoint::parse_allowing_http(e).map_err(|err| {
+                    UsageError::new(
+                        format!("--endpoint {e:?}: {err}"),
+                        "give the push endpoint URL, e.g. https://push.example.net/…".to_owned(),
+                    )
+                })?;
+            }
             let k = Keys::load(&path, *force)?;
             let json = k.subscription_json(endpoint.as_deref());
             // The W3C JSON is the output in both modes: compact for

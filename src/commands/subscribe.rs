@@ -10,7 +10,7 @@ use clap::Args;
 
 use crate::cli::EndpointOpts;
 use crate::endpoint::Event;
-use crate::exit::{Exit, UsageError};
+use crate::exit::{Exit, Failed, UsageError};
 use crate::ops::endpoint::{load_or_create_keys, start};
 use crate::ops::flow::{Flow, FlowError, FlowEvent, Timed};
 use crate::ops::Login;
@@ -66,13 +66,24 @@ pub fn render(printer: &Printer) -> impl FnMut(Timed) + Send + '_ {
 }
 
 pub async fn run(cx: &Context, a: &SubscribeArgs) -> anyhow::Result<Exit> {
-    let (keys, _) = load_or_create_keys(a.endpoint.keys.as_deref())?;
-    let id =
-        a.id.clone()
-            .or_else(|| keys.subscription_id.clone())
-            .unwrap_or_else(crate::webpush::types::new_uuid_v4);
+    let (mut keys, keys_path) = load_or_create_keys(a.endpoint.keys.as_deref())?;
+    // PRODUCT.md: the default ID is the keys file's, so that each run
+    // updates one subscription instead of leaving a new one behind.
+    let id = match (&a.id, &keys.subscription_id) {
+        (Some(id), _) => id.clone(),
+        (None, Some(id)) => id.clone(),
+        (None, None) => {
+            let id = crate::webpush::types::new_uuid_v4();
+            keys.subscription_id = Some(id.clone());
+            keys.save(&keys_path, true)?;
+            id
+        }
+    };
     let id = SubscriptionId::parse(&id).map_err(|e| UsageError::new(format!("--id: {e}"), None))?;
     let started = Instant::now();
+    // Listen for Ctrl-C from the start, so that one pressed at any step
+    // is seen (and the subscription cleaned up), not the default death.
+    let mut interrupt = Interrupt::new()?;
     let mut session = cx.connect_spec()?.open(Login::Required).await?;
     let mut ep = start(&a.endpoint.spec(), keys, None, None).await?;
     cx.out.event(&ep.listening())?;
@@ -89,14 +100,28 @@ pub async fn run(cx: &Context, a: &SubscribeArgs) -> anyhow::Result<Exit> {
     });
     flow.enable(&a.enable).await?;
     flow.getvapid().await?;
-    flow.webpush(&id, &keys).await?;
-    let token = match flow.await_token(Duration::from_secs(a.wait)).await {
+    if let Err(e) = flow.webpush(&id, &keys).await {
+        if matches!(&e, FlowError::Refused { tagged, .. } if tagged.contains("[LIMIT]")) {
+            cx.diag.warn(&"the server holds as many subscriptions as it allows: list them with `imapwebpush lwebpush`, then remove old ones with `imapwebpush webpush ID --delete`");
+        }
+        return Err(e.into());
+    }
+    // The subscription now points at this run's endpoint, which ends with
+    // it: unconfirmed, it is of no use to anyone, so it goes whether the
+    // wait ends by time or by Ctrl-C.
+    let waited = tokio::select! {
+        r = flow.await_token(Duration::from_secs(a.wait)) => r.map_err(anyhow::Error::from),
+        _ = interrupt.recv() => Err(Failed {
+            message: "interrupted while waiting for the confirmation push".to_owned(),
+            hint: None,
+        }
+        .into()),
+    };
+    let token = match waited {
         Ok(t) => t,
         Err(e) => {
-            if a.unsubscribe_on_exit {
-                let _ = flow.delete(&id).await;
-            }
-            return Err(e.into());
+            let _ = flow.delete(&id).await;
+            return Err(e);
         }
     };
     if a.no_ack {
@@ -111,7 +136,7 @@ pub async fn run(cx: &Context, a: &SubscribeArgs) -> anyhow::Result<Exit> {
         flow.emit(FlowEvent::Streaming);
         loop {
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => break,
+                _ = interrupt.recv() => break,
                 _ = keepalive.tick() => { flow.session.run("NOOP").await.map_err(FlowError::from)?; }
                 ev = flow.endpoint.events.recv() => {
                     let Some(ev) = ev else { break };
@@ -133,4 +158,31 @@ pub async fn run(cx: &Context, a: &SubscribeArgs) -> anyhow::Result<Exit> {
     drop(flow);
     session.logout().await?;
     Ok(Exit::Success)
+}
+
+/// Ctrl-C (SIGINT), listened for from the moment this is made.
+struct Interrupt(#[cfg(unix)] tokio::signal::unix::Signal);
+
+impl Interrupt {
+    fn new() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).map(Self)
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Self())
+        }
+    }
+
+    async fn recv(&mut self) {
+        #[cfg(unix)]
+        {
+            self.0.recv().await;
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
 }
