@@ -29,6 +29,36 @@ pub struct Cli {
     pub command: Command,
 }
 
+impl Cli {
+    /// Parses the process's arguments. clap's own help and errors follow
+    /// `--color` and `NO_COLOR` too: they are printed before the options
+    /// are parsed, so the choice is read from the raw arguments first.
+    pub fn parse_args() -> Self {
+        use clap::{CommandFactory, FromArgMatches};
+        let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        let mut choice = match std::env::var_os("NO_COLOR") {
+            Some(v) if !v.is_empty() => clap::ColorChoice::Never,
+            _ => clap::ColorChoice::Auto,
+        };
+        let mut it = args.iter().map(|a| a.to_string_lossy());
+        while let Some(a) = it.next() {
+            let value = match a.strip_prefix("--color") {
+                Some("") => it.next().map(|v| v.into_owned()),
+                Some(rest) => rest.strip_prefix('=').map(str::to_owned),
+                None => None,
+            };
+            match value.as_deref() {
+                Some("never") => choice = clap::ColorChoice::Never,
+                Some("always") => choice = clap::ColorChoice::Always,
+                Some("auto") => choice = clap::ColorChoice::Auto,
+                _ => {}
+            }
+        }
+        let matches = Self::command().color(choice).get_matches_from(args);
+        Self::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    }
+}
+
 #[derive(Debug, Clone, Args)]
 pub struct GlobalOpts {
     /// Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)

@@ -1,5 +1,3 @@
-use clap::Parser;
-
 fn main() -> std::process::ExitCode {
-    imapwebpush::commands::run(imapwebpush::cli::Cli::parse())
+    imapwebpush::commands::run(imapwebpush::cli::Cli::parse_args())
 }

@@ -223,7 +223,7 @@ impl Printer {
             crate::imap::Direction::Client => "C:".cyan(),
             crate::imap::Direction::Server => "S:".magenta(),
         };
-        let _ = self.plain(&format_args!("{who} {line}\n"));
+        let _ = self.plain(&format_args!("{who} {}\n", escape_line(line)));
     }
 }
 

@@ -435,3 +435,51 @@ fn completions_end_quietly_on_a_closed_pipe_and_say_when_the_disk_is_full() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+/// `--color` reached our output but not clap's own errors and help.
+#[test]
+fn the_colour_choice_reaches_clap_errors_and_help() {
+    let bin = Bin::new();
+    let r = bin.run(&["--color", "always", "--bogus"]);
+    r.expect_code(2);
+    assert!(r.stderr().contains('\u{1b}'), "{:?}", r.stderr());
+    let r = bin.run(&["--color=never", "--bogus"]);
+    assert!(!r.stderr().contains('\u{1b}'), "{:?}", r.stderr());
+    let r = bin.run(&["--color", "always", "serve", "--help"]);
+    assert!(r.stdout().contains('\u{1b}'), "{:?}", r.stdout());
+}
+
+/// The man pages name how a command is typed and say what a reader needs
+/// beyond the options.
+#[test]
+fn man_pages_have_the_sections_a_reader_looks_for() {
+    let serve = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("man/imapwebpush-serve.1"),
+    )
+    .unwrap();
+    assert!(
+        serve.contains("\\fBimapwebpush serve\\fR"),
+        "the synopsis says `imapwebpush serve`"
+    );
+    for section in ["EXIT STATUS", "ENVIRONMENT", "FILES"] {
+        assert!(serve.contains(section), "{section}");
+    }
+    let main = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("man/imapwebpush.1"),
+    )
+    .unwrap();
+    assert!(main.contains(".SH EXAMPLES"));
+    assert!(
+        !main.contains("imapwebpush\\-help"),
+        "no page for a help command that has none"
+    );
+}
+
+#[test]
+fn listen_on_every_address_points_to_public_url() {
+    let bin = Bin::new();
+    let r = bin.run(&["listen", "--listen", "0.0.0.0:0", "--http", "--count", "0"]);
+    r.expect_code(0);
+    let err = r.stderr();
+    assert!(err.contains("--public-url"), "{err}");
+}

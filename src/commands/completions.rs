@@ -46,20 +46,97 @@ pub fn generated_files() -> io::Result<Vec<(String, Vec<u8>)>> {
         clap_complete::generate(shell, &mut Cli::command(), "imapwebpush", &mut buf);
         files.push((format!("completions/{name}"), buf));
     }
-    let mut cmd = Cli::command();
+    let mut cmd = Cli::command().disable_help_subcommand(true);
     cmd.build();
     let mut buf = Vec::new();
-    clap_mangen::Man::new(cmd.clone()).render(&mut buf)?;
+    render_page(&clap_mangen::Man::new(cmd.clone()), &mut buf, true)?;
     files.push(("man/imapwebpush.1".to_owned(), buf));
-    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+    for sub in cmd.get_subcommands() {
         let name = format!("imapwebpush-{}", sub.get_name());
-        let page = sub.clone().name(name.clone()).bin_name(name.clone());
+        // The page is imapwebpush-serve(1); the synopsis shows how it is
+        // typed, `imapwebpush serve`.
+        let page = sub
+            .clone()
+            .name(name.clone())
+            .bin_name(format!("imapwebpush {}", sub.get_name()));
         let mut buf = Vec::new();
-        clap_mangen::Man::new(page).render(&mut buf)?;
+        render_page(&clap_mangen::Man::new(page), &mut buf, false)?;
         files.push((format!("man/{name}.1"), buf));
     }
     Ok(files)
 }
+
+/// The sections clap has, then EXIT STATUS, ENVIRONMENT, FILES and (on
+/// the main page) EXAMPLES, then VERSION.
+fn render_page(man: &clap_mangen::Man, w: &mut Vec<u8>, main: bool) -> io::Result<()> {
+    man.render_title(w)?;
+    man.render_name_section(w)?;
+    man.render_synopsis_section(w)?;
+    man.render_description_section(w)?;
+    man.render_options_section(w)?;
+    if main {
+        man.render_subcommands_section(w)?;
+    }
+    man.render_extra_section(w)?;
+    w.extend_from_slice(COMMON_SECTIONS.as_bytes());
+    if main {
+        w.extend_from_slice(EXAMPLES.as_bytes());
+    }
+    man.render_version_section(w)
+}
+
+const COMMON_SECTIONS: &str = r#".SH "EXIT STATUS"
+.TP
+\fB0\fR
+success
+.TP
+\fB1\fR
+the server answered NO or BAD, a check failed, or a payload did not decode
+.TP
+\fB2\fR
+usage, connection, TLS or authentication error
+.SH ENVIRONMENT
+.TP
+\fBIMAPWEBPUSH_SERVER\fR
+the server URL, as \fB\-\-server\fR
+.TP
+\fBIMAPWEBPUSH_USER\fR
+the user, as \fB\-\-user\fR
+.TP
+\fBIMAPWEBPUSH_PASSWORD\fR
+the password (else \fB\-\-password\-command\fR, else a prompt on a terminal)
+.TP
+\fBNO_COLOR\fR
+no colour, as \fB\-\-color never\fR
+.TP
+\fBXDG_DATA_HOME\fR
+where the data directory is (default \fI~/.local/share\fR)
+.SH FILES
+.TP
+\fI$XDG_DATA_HOME/imapwebpush/keys.json\fR
+the subscriber's keypair and auth secret (mode 0600)
+.TP
+\fI$XDG_DATA_HOME/imapwebpush/local\-ca.pem\fR, \fIlocal\-ca\-key.pem\fR
+the local CA, trusted for loopback hosts only (key mode 0600)
+.TP
+\fI$XDG_DATA_HOME/imapwebpush/history\fR
+the REPL's history (mode 0600)
+"#;
+
+const EXAMPLES: &str = r#".SH EXAMPLES
+.TP
+\fBimapwebpush demo\fR
+the whole protocol on loopback, narrated
+.TP
+\fBimapwebpush serve\fR, then \fBimapwebpush subscribe \-s imap://127.0.0.1:1143 \-u demo\fR
+a reference server and a subscription to it, in two terminals
+.TP
+\fBimapwebpush check \-s imaps://mail.example.org \-u alice \-\-format junit \-\-output report.xml\fR
+a server against the draft, for CI
+.TP
+\fBimapwebpush decode \-\-keys keys.json captured.txt\fR
+decrypt and explain captured pushes
+"#;
 
 /// Writes [`generated_files`] under `root`.
 pub fn write_generated(root: &Path) -> io::Result<()> {

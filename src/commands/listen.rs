@@ -22,6 +22,18 @@ pub struct ListenArgs {
     pub reply: Option<Answer>,
 }
 
+/// An endpoint on 0.0.0.0 or :: would advertise an address no server can
+/// reach: say so, and what to give instead.
+pub fn warn_unreachable(cx: &Context, opts: &EndpointOpts) {
+    if opts.listen.ip().is_unspecified() && opts.public_url.is_none() {
+        cx.diag.warn(&format_args!(
+            "listening on {} but advertising that address, which no server can reach: give the URL servers should use with --public-url (e.g. https://host.example:{})",
+            opts.listen,
+            opts.listen.port()
+        ));
+    }
+}
+
 pub async fn run(cx: &Context, a: &ListenArgs) -> anyhow::Result<Exit> {
     let expected = a
         .vapid
@@ -37,6 +49,7 @@ pub async fn run(cx: &Context, a: &ListenArgs) -> anyhow::Result<Exit> {
         .transpose()?;
     let opts = &a.endpoint;
     let (keys, _) = load_or_create_keys(opts.keys.as_deref())?;
+    warn_unreachable(cx, opts);
     let mut started = start(&opts.spec(), keys, expected, a.reply).await?;
     cx.out.event(&started.listening())?;
     let mut pushes = 0u64;

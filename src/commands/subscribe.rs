@@ -84,6 +84,7 @@ pub async fn run(cx: &Context, a: &SubscribeArgs) -> anyhow::Result<Exit> {
     // Listen for Ctrl-C from the start, so that one pressed at any step
     // is seen (and the subscription cleaned up), not the default death.
     let mut interrupt = Interrupt::new()?;
+    super::listen::warn_unreachable(cx, &a.endpoint);
     let mut session = cx.connect_spec()?.open(Login::Required).await?;
     let mut ep = start(&a.endpoint.spec(), keys, None, None).await?;
     cx.out.event(&ep.listening())?;
