@@ -9,6 +9,7 @@ mod decode;
 mod draft_examples;
 mod endpoint;
 mod engine;
+mod repl;
 mod robustness;
 mod server;
 mod tls;

@@ -1,7 +1,9 @@
 //! Splitting a REPL line into words, shell-style: blanks separate words,
 //! `'…'` keeps everything as it is, `"…"` keeps everything but lets `\"`
-//! and `\\` through, and a backslash outside quotes takes the next
-//! character literally. No variables, globs or substitutions.
+//! and `\\` through, and a backslash outside quotes escapes a blank, a
+//! quote or a backslash. Any other backslash stays, so that IMAP's system
+//! flags (`\Deleted`, `\Seen`) are typed as the protocol writes them. No
+//! variables, globs or substitutions.
 
 /// Why a line could not be split.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -57,7 +59,14 @@ pub fn split(line: &str) -> Result<Vec<String>, WordsError> {
             }
             '\\' => {
                 started = true;
-                word.push(chars.next().ok_or(WordsError::TrailingBackslash)?);
+                match chars.clone().next() {
+                    Some(c) if c.is_whitespace() || matches!(c, '\'' | '"' | '\\') => {
+                        word.push(c);
+                        chars.next();
+                    }
+                    Some(_) => word.push('\\'),
+                    None => return Err(WordsError::TrailingBackslash),
+                }
             }
             c => {
                 started = true;
@@ -92,6 +101,10 @@ mod tests {
             ["select", "My Box", "a b", "c d", "q\"x\\n", ""]
         );
         assert_eq!(split("   ").unwrap(), Vec::<String>::new());
+        assert_eq!(
+            split(r"store 1 +FLAGS (\Seen \Deleted) a\\b").unwrap(),
+            ["store", "1", "+FLAGS", "(\\Seen", "\\Deleted)", "a\\b"]
+        );
         assert_eq!(
             split("a 'b").unwrap_err(),
             WordsError::Unterminated("single")
