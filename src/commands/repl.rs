@@ -50,7 +50,6 @@ pub async fn run(cx: &Context, a: &ReplArgs) -> anyhow::Result<Exit> {
     };
     let opts = Options {
         keys: a.keys.clone(),
-        history: history.clone(),
         json: cx.global.json,
         color: (cx.out.is_color(), cx.diag.is_color()),
         trace: cx.global.verbose,

@@ -56,8 +56,6 @@ const MAX_APPEND: u64 = 32 << 20;
 pub struct Options {
     /// Keys file for `listen`, `subscribe` and `keys` when they name none.
     pub keys: Option<PathBuf>,
-    /// The line editor's history file (terminal only).
-    pub history: Option<PathBuf>,
     pub json: bool,
     /// Colour for results and for diagnostics.
     pub color: (bool, bool),
