@@ -46,6 +46,7 @@ Register-ArgumentCompleter -Native -CommandName 'imapwebpush' -ScriptBlock {
             [CompletionResult]::new('silwebpush', 'silwebpush', [CompletionResultType]::ParameterValue, 'SILWEBPUSH: silence a subscription for SECONDS (0 ends it), or for this session (§5.5)')
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'The whole flow: subscribe with a local endpoint, acknowledge, then stream notifications')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'The push endpoint alone (no IMAP): receive, verify, decrypt and show pushes')
+            [CompletionResult]::new('repl', 'repl', [CompletionResultType]::ParameterValue, 'An interactive session over one connection: the commands above, select, append, raw…, pushes printed as they arrive')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'A reference IMAP WEBPUSH server, in memory, that sends real pushes')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Start serve and an https endpoint on loopback, subscribe, deliver a mail, expunge it: the protocol in one run')
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Decrypt captured push payloads and explain them (files, or stdin with "-" or nothing)')
@@ -233,6 +234,28 @@ Register-ArgumentCompleter -Native -CommandName 'imapwebpush' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Network timeout in seconds (connect, handshake, every read)')
             [CompletionResult]::new('--tls-self-signed', '--tls-self-signed', [CompletionResultType]::ParameterName, 'Serve https with a certificate from a throwaway CA made now (its CA file''s path is printed); on loopback the local CA is the default')
             [CompletionResult]::new('--http', '--http', [CompletionResultType]::ParameterName, 'Serve plain http, even on loopback (the draft requires https: only for servers that allow http endpoints)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification (a warning is printed)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document or one object per line')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'imapwebpush;repl' {
+            [CompletionResult]::new('--keys', '--keys', [CompletionResultType]::ParameterName, 'Keys file for listen, subscribe and keys (default: $XDG_DATA_HOME/imapwebpush/keys.json)')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Override the URL''s scheme; "none" (plaintext) must be asked for by name')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User to log in as')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User to log in as')
+            [CompletionResult]::new('--password-command', '--password-command', [CompletionResultType]::ParameterName, 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra trust roots (PEM) besides the webpki roots; repeatable')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (NO_COLOR is honoured)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Network timeout in seconds (connect, handshake, every read)')
+            [CompletionResult]::new('--no-history', '--no-history', [CompletionResultType]::ParameterName, 'Do not read or write the history file ($XDG_DATA_HOME/imapwebpush/history)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification (a warning is printed)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document or one object per line')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***')
@@ -435,6 +458,7 @@ Register-ArgumentCompleter -Native -CommandName 'imapwebpush' -ScriptBlock {
             [CompletionResult]::new('silwebpush', 'silwebpush', [CompletionResultType]::ParameterValue, 'SILWEBPUSH: silence a subscription for SECONDS (0 ends it), or for this session (§5.5)')
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'The whole flow: subscribe with a local endpoint, acknowledge, then stream notifications')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'The push endpoint alone (no IMAP): receive, verify, decrypt and show pushes')
+            [CompletionResult]::new('repl', 'repl', [CompletionResultType]::ParameterValue, 'An interactive session over one connection: the commands above, select, append, raw…, pushes printed as they arrive')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'A reference IMAP WEBPUSH server, in memory, that sends real pushes')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Start serve and an https endpoint on loopback, subscribe, deliver a mail, expunge it: the protocol in one run')
             [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Decrypt captured push payloads and explain them (files, or stdin with "-" or nothing)')
@@ -465,6 +489,9 @@ Register-ArgumentCompleter -Native -CommandName 'imapwebpush' -ScriptBlock {
             break
         }
         'imapwebpush;help;listen' {
+            break
+        }
+        'imapwebpush;help;repl' {
             break
         }
         'imapwebpush;help;serve' {

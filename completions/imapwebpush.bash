@@ -46,6 +46,9 @@ _imapwebpush() {
             imapwebpush,lwebpush)
                 cmd="imapwebpush__subcmd__lwebpush"
                 ;;
+            imapwebpush,repl)
+                cmd="imapwebpush__subcmd__repl"
+                ;;
             imapwebpush,serve)
                 cmd="imapwebpush__subcmd__serve"
                 ;;
@@ -87,6 +90,9 @@ _imapwebpush() {
                 ;;
             imapwebpush__subcmd__help,lwebpush)
                 cmd="imapwebpush__subcmd__help__subcmd__lwebpush"
+                ;;
+            imapwebpush__subcmd__help,repl)
+                cmd="imapwebpush__subcmd__help__subcmd__repl"
                 ;;
             imapwebpush__subcmd__help,serve)
                 cmd="imapwebpush__subcmd__help__subcmd__serve"
@@ -131,7 +137,7 @@ _imapwebpush() {
 
     case "${cmd}" in
         imapwebpush)
-            opts="-s -u -v -h -V --server --tls --user --password-command --ca-file --insecure --json --color --verbose --timeout --help --version capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen serve demo decode keys completions help"
+            opts="-s -u -v -h -V --server --tls --user --password-command --ca-file --insecure --json --color --verbose --timeout --help --version capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen repl serve demo decode keys completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -493,7 +499,7 @@ _imapwebpush() {
             return 0
             ;;
         imapwebpush__subcmd__help)
-            opts="capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen serve demo decode keys completions help"
+            opts="capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen repl serve demo decode keys completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -661,6 +667,20 @@ _imapwebpush() {
             return 0
             ;;
         imapwebpush__subcmd__help__subcmd__lwebpush)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        imapwebpush__subcmd__help__subcmd__repl)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1037,6 +1057,60 @@ _imapwebpush() {
                 return 0
             fi
             case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls)
+                    COMPREPLY=($(compgen -W "implicit starttls none" -- "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        imapwebpush__subcmd__repl)
+            opts="-s -u -v -h -V --keys --no-history --server --tls --user --password-command --ca-file --insecure --json --color --verbose --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -43,6 +43,7 @@ set edit:completion:arg-completer[imapwebpush] = {|@words|
             cand silwebpush 'SILWEBPUSH: silence a subscription for SECONDS (0 ends it), or for this session (§5.5)'
             cand subscribe 'The whole flow: subscribe with a local endpoint, acknowledge, then stream notifications'
             cand listen 'The push endpoint alone (no IMAP): receive, verify, decrypt and show pushes'
+            cand repl 'An interactive session over one connection: the commands above, select, append, raw…, pushes printed as they arrive'
             cand serve 'A reference IMAP WEBPUSH server, in memory, that sends real pushes'
             cand demo 'Start serve and an https endpoint on loopback, subscribe, deliver a mail, expunge it: the protocol in one run'
             cand decode 'Decrypt captured push payloads and explain them (files, or stdin with "-" or nothing)'
@@ -222,6 +223,27 @@ set edit:completion:arg-completer[imapwebpush] = {|@words|
             cand --timeout 'Network timeout in seconds (connect, handshake, every read)'
             cand --tls-self-signed 'Serve https with a certificate from a throwaway CA made now (its CA file''s path is printed); on loopback the local CA is the default'
             cand --http 'Serve plain http, even on loopback (the draft requires https: only for servers that allow http endpoints)'
+            cand --insecure 'Skip certificate verification (a warning is printed)'
+            cand --json 'Machine-readable output: one JSON document or one object per line'
+            cand -v 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
+            cand --verbose 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'imapwebpush;repl'= {
+            cand --keys 'Keys file for listen, subscribe and keys (default: $XDG_DATA_HOME/imapwebpush/keys.json)'
+            cand -s 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)'
+            cand --server 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)'
+            cand --tls 'Override the URL''s scheme; "none" (plaintext) must be asked for by name'
+            cand -u 'User to log in as'
+            cand --user 'User to log in as'
+            cand --password-command 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)'
+            cand --ca-file 'Extra trust roots (PEM) besides the webpki roots; repeatable'
+            cand --color 'When to color human output (NO_COLOR is honoured)'
+            cand --timeout 'Network timeout in seconds (connect, handshake, every read)'
+            cand --no-history 'Do not read or write the history file ($XDG_DATA_HOME/imapwebpush/history)'
             cand --insecure 'Skip certificate verification (a warning is printed)'
             cand --json 'Machine-readable output: one JSON document or one object per line'
             cand -v 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
@@ -412,6 +434,7 @@ set edit:completion:arg-completer[imapwebpush] = {|@words|
             cand silwebpush 'SILWEBPUSH: silence a subscription for SECONDS (0 ends it), or for this session (§5.5)'
             cand subscribe 'The whole flow: subscribe with a local endpoint, acknowledge, then stream notifications'
             cand listen 'The push endpoint alone (no IMAP): receive, verify, decrypt and show pushes'
+            cand repl 'An interactive session over one connection: the commands above, select, append, raw…, pushes printed as they arrive'
             cand serve 'A reference IMAP WEBPUSH server, in memory, that sends real pushes'
             cand demo 'Start serve and an https endpoint on loopback, subscribe, deliver a mail, expunge it: the protocol in one run'
             cand decode 'Decrypt captured push payloads and explain them (files, or stdin with "-" or nothing)'
@@ -434,6 +457,8 @@ set edit:completion:arg-completer[imapwebpush] = {|@words|
         &'imapwebpush;help;subscribe'= {
         }
         &'imapwebpush;help;listen'= {
+        }
+        &'imapwebpush;help;repl'= {
         }
         &'imapwebpush;help;serve'= {
         }

@@ -17,6 +17,8 @@
 //!   push sender, faults.
 //! - [`tls`]: rustls configuration on the one crypto provider, aws-lc-rs:
 //!   client trust, and server identities (given or generated).
+//! - [`repl`]: the interactive front end (rustyline) over the same
+//!   operations, with the endpoint in the background.
 //! - [`secret`]: values that never print.
 //! - [`cli`]: clap types only; [`commands`]: one module per subcommand;
 //!   [`output`]: human and JSON printing of every result type.
@@ -33,6 +35,7 @@ pub mod localca;
 pub mod ops;
 pub mod output;
 pub mod push;
+pub mod repl;
 pub mod rules;
 pub mod secret;
 pub mod server;

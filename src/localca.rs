@@ -292,6 +292,13 @@ impl LocalCa {
         self.dir.join(CERT_FILE)
     }
 
+    /// The CA certificate, as roots to trust (for loopback).
+    pub fn roots(&self) -> Vec<CertificateDer<'static>> {
+        CertificateDer::pem_slice_iter(self.cert_pem.as_bytes())
+            .filter_map(Result::ok)
+            .collect()
+    }
+
     /// The CA certificate, PEM.
     pub fn cert_pem(&self) -> &str {
         &self.cert_pem

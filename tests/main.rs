@@ -10,6 +10,7 @@ mod draft_examples;
 mod endpoint;
 mod engine;
 mod newcomer;
+mod repl;
 mod robustness;
 mod server;
 mod tls;

@@ -22,6 +22,7 @@ pub mod demo;
 pub mod extension;
 pub mod keys;
 pub mod listen;
+pub mod repl;
 pub mod serve;
 pub mod subscribe;
 
@@ -105,6 +106,7 @@ async fn dispatch(cx: &Context, command: Command) -> anyhow::Result<Exit> {
         Command::Keys(a) => keys::run(cx, &a),
         Command::Subscribe(a) => subscribe::run(cx, &a).await,
         Command::Listen(a) => listen::run(cx, &a).await,
+        Command::Repl(a) => repl::run(cx, &a).await,
         Command::Serve(a) => serve::run(cx, &a).await,
         Command::Demo => demo::run(cx).await,
         Command::Completions(a) => completions::run(cx, &a),

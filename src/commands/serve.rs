@@ -80,13 +80,17 @@ pub async fn run(cx: &Context, a: &ServeArgs) -> anyhow::Result<Exit> {
     // on this machine trust for loopback hosts with no flag; elsewhere a
     // throwaway CA is made (its certificate written for clients to pass).
     let loopback = a.listen.ip().is_loopback() && a.tls_listen.is_none_or(|t| t.ip().is_loopback());
-    let local = match (&a.tls_cert, loopback) {
-        (None, true) => Some(LocalCa::load_or_create()?),
-        _ => None,
+    // The local CA is made here if need be: serve trusts it for loopback
+    // endpoints, which may be started after it (their certificates come
+    // from the same CA).
+    let local = match LocalCa::load_or_create() {
+        Ok(ca) => Some(ca),
+        Err(crate::localca::LocalCaError::NoDataDir) => None,
+        Err(e) => return Err(e.into()),
     };
     let identity = match (&a.tls_cert, &a.tls_key, &local) {
         (Some(c), Some(k), _) => Some(Identity::from_files(c, k)?),
-        (_, _, Some(ca)) => {
+        (_, _, Some(ca)) if loopback => {
             let mut names = vec![a.listen.ip().to_string()];
             names.extend(a.tls_listen.map(|t| t.ip().to_string()));
             Some(ca.issue(&names)?)
@@ -100,7 +104,8 @@ pub async fn run(cx: &Context, a: &ServeArgs) -> anyhow::Result<Exit> {
     config.identity = identity;
     config.vapid_key_file = vapid_key_file;
     config.vapid_subject = a.vapid_subject.clone();
-    config.push_trust = Trust::with_ca_files(&a.push_ca)?.with_local_ca();
+    config.push_trust = Trust::with_ca_files(&a.push_ca)?
+        .with_loopback_roots(local.as_ref().map(|ca| ca.roots()).unwrap_or_default());
     config.allow_http_endpoints = a.allow_http_endpoints;
     config.allow_plaintext_login = a.allow_plaintext_login;
     config.retry_delay = Duration::from_secs(a.retry_delay);
@@ -110,7 +115,8 @@ pub async fn run(cx: &Context, a: &ServeArgs) -> anyhow::Result<Exit> {
     config.faults = server::Faults::new(a.fault.iter().copied());
     let faults = config.faults.names();
     let handle = server::start(config).await?;
-    let ca_file = match (&local, handle.ca_pem.as_deref(), &a.cert_out) {
+    let local_identity = local.as_ref().filter(|_| loopback && a.tls_cert.is_none());
+    let ca_file = match (local_identity, handle.ca_pem.as_deref(), &a.cert_out) {
         (_, Some(pem), Some(out)) => {
             write_new(out, pem.as_bytes(), 0o644)?;
             Some(out.display().to_string())
