@@ -1081,7 +1081,7 @@ _imapwebpush() {
             return 0
             ;;
         imapwebpush__subcmd__serve)
-            opts="-s -v -h -V --listen --tls-listen --tls-cert --tls-key --cert-out --user --admin --vapid-key --vapid-subject --push-ca --allow-http-endpoints --allow-plaintext-login --retry-delay --max-literal --max-subscriptions --fault --server --tls --password-command --ca-file --insecure --json --color --verbose --timeout --help --version"
+            opts="-s -v -h -V --listen --tls-listen --tls-cert --tls-key --cert-out --user --admin --vapid-key --vapid-subject --push-ca --allow-http-endpoints --allow-plaintext-login --retry-delay --max-literal --max-subscriptions --max-connections --max-account-bytes --fault --server --tls --password-command --ca-file --insecure --json --color --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1136,6 +1136,14 @@ _imapwebpush() {
                     return 0
                     ;;
                 --max-subscriptions)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-account-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
