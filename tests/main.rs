@@ -8,6 +8,7 @@ mod crosscheck;
 mod decode;
 mod draft_examples;
 mod endpoint;
+mod hostile;
 mod robustness;
 mod server;
 mod tls;
