@@ -280,6 +280,8 @@ Register-ArgumentCompleter -Native -CommandName 'imapwebpush' -ScriptBlock {
             [CompletionResult]::new('--retry-delay', '--retry-delay', [CompletionResultType]::ParameterName, 'Seconds to wait after a 5xx, or a 429 without Retry-After (draft §7.4: 5 minutes)')
             [CompletionResult]::new('--max-literal', '--max-literal', [CompletionResultType]::ParameterName, 'Largest literal accepted, in bytes (APPEND)')
             [CompletionResult]::new('--max-subscriptions', '--max-subscriptions', [CompletionResultType]::ParameterName, 'Subscriptions per account; WEBPUSH beyond it is answered NO')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Connections served at once; more are greeted with BYE and closed')
+            [CompletionResult]::new('--max-account-bytes', '--max-account-bytes', [CompletionResultType]::ParameterName, 'Message bytes per account, all mailboxes together; APPEND beyond it is answered NO [OVERQUOTA]')
             [CompletionResult]::new('--fault', '--fault', [CompletionResultType]::ParameterName, 'Break one rule of the draft on purpose; repeatable')
             [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)')
             [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)')

@@ -1155,7 +1155,7 @@ _imapwebpush() {
             return 0
             ;;
         imapwebpush__subcmd__serve)
-            opts="-s -u -v -h -V --listen --tls-listen --tls-cert --tls-key --cert-out --account --admin --vapid-key --vapid-subject --push-ca --allow-http-endpoints --allow-plaintext-login --retry-delay --max-literal --max-subscriptions --fault --server --tls --user --password-command --ca-file --insecure --json --color --verbose --timeout --help --version"
+            opts="-s -u -v -h -V --listen --tls-listen --tls-cert --tls-key --cert-out --account --admin --vapid-key --vapid-subject --push-ca --allow-http-endpoints --allow-plaintext-login --retry-delay --max-literal --max-subscriptions --max-connections --max-account-bytes --fault --server --tls --user --password-command --ca-file --insecure --json --color --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1210,6 +1210,14 @@ _imapwebpush() {
                     return 0
                     ;;
                 --max-subscriptions)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-account-bytes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

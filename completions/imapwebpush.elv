@@ -267,6 +267,8 @@ set edit:completion:arg-completer[imapwebpush] = {|@words|
             cand --retry-delay 'Seconds to wait after a 5xx, or a 429 without Retry-After (draft §7.4: 5 minutes)'
             cand --max-literal 'Largest literal accepted, in bytes (APPEND)'
             cand --max-subscriptions 'Subscriptions per account; WEBPUSH beyond it is answered NO'
+            cand --max-connections 'Connections served at once; more are greeted with BYE and closed'
+            cand --max-account-bytes 'Message bytes per account, all mailboxes together; APPEND beyond it is answered NO [OVERQUOTA]'
             cand --fault 'Break one rule of the draft on purpose; repeatable'
             cand -s 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)'
             cand --server 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)'

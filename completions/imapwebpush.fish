@@ -243,6 +243,8 @@ complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l push-c
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l retry-delay -d 'Seconds to wait after a 5xx, or a 429 without Retry-After (draft §7.4: 5 minutes)' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l max-literal -d 'Largest literal accepted, in bytes (APPEND)' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l max-subscriptions -d 'Subscriptions per account; WEBPUSH beyond it is answered NO' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l max-connections -d 'Connections served at once; more are greeted with BYE and closed' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l max-account-bytes -d 'Message bytes per account, all mailboxes together; APPEND beyond it is answered NO [OVERQUOTA]' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l fault -d 'Break one rule of the draft on purpose; repeatable' -r -f -a "no-vapid-response\t'GETVAPID and WEBPUSH leave out the untagged VAPID response (§5.1, §5.2 MUST)'
 no-webpush-response\t'WEBPUSH and ACKWEBPUSH leave out the untagged WEBPUSH response (§5.2 MUST)'
 activate-without-ack\t'New and changed subscriptions are active before any ACKWEBPUSH (§5.2)'

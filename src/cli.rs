@@ -293,6 +293,12 @@ pub struct ServeArgs {
     /// Subscriptions per account; WEBPUSH beyond it is answered NO
     #[arg(long, value_name = "N", default_value_t = 32)]
     pub max_subscriptions: usize,
+    /// Connections served at once; more are greeted with BYE and closed
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub max_connections: usize,
+    /// Message bytes per account, all mailboxes together; APPEND beyond it is answered NO [OVERQUOTA]
+    #[arg(long, value_name = "BYTES", default_value_t = 256 << 20)]
+    pub max_account_bytes: usize,
     /// Break one rule of the draft on purpose; repeatable
     #[arg(long, value_enum, value_name = "NAME")]
     pub fault: Vec<crate::server::Fault>,

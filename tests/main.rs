@@ -9,6 +9,7 @@ mod decode;
 mod draft_examples;
 mod endpoint;
 mod engine;
+mod hostile;
 mod newcomer;
 mod repl;
 mod robustness;

@@ -112,6 +112,8 @@ pub async fn run(cx: &Context, a: &ServeArgs) -> anyhow::Result<Exit> {
     config.push_timeout = Duration::from_secs(cx.global.timeout);
     config.max_literal = a.max_literal;
     config.max_subscriptions = a.max_subscriptions;
+    config.max_connections = a.max_connections;
+    config.max_account_bytes = a.max_account_bytes;
     config.faults = server::Faults::new(a.fault.iter().copied());
     let faults = config.faults.names();
     let handle = server::start(config).await?;

@@ -56,6 +56,12 @@ pub enum ImapError {
     PasswordCommand(String),
     #[error("a command argument contains CR, LF or NUL, which would break the command line")]
     LineBreakInArgument,
+    #[error(
+        "the server sent more than {max_count} untagged responses or {} MiB of them \
+         before answering one command",
+        .max_bytes >> 20
+    )]
+    TooManyResponses { max_count: usize, max_bytes: usize },
     #[error("network error: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -84,6 +90,9 @@ impl ImapError {
                 "set IMAPWEBPUSH_PASSWORD, pass --password-command CMD, or run on a terminal to be prompted"
             }
             Self::LineBreakInArgument => "remove the line break from the argument",
+            Self::TooManyResponses { .. } => {
+                "the server floods the connection; check it with -v, or narrow the command (a smaller FETCH range)"
+            }
             _ => return None,
         })
     }

@@ -13,6 +13,56 @@ use serde::Serialize;
 
 use crate::webpush::{self, ExtResponse};
 
+/// How deeply parentheses may nest in a response handed to `imap-proto`,
+/// whose parsers (BODYSTRUCTURE above all) recurse once or more per level:
+/// an unoptimized build overflows a 2 MiB thread stack at about 60 levels.
+/// A BODYSTRUCTURE of a message nested ten MIME levels deep stays under
+/// it; deeper lines are kept raw, with a warning.
+pub const MAX_NESTING: usize = 32;
+
+/// The deepest parenthesis nesting in `frame`, outside quoted strings and
+/// literals (whose bytes are data, not structure). Stops counting past
+/// `limit`, so that a caller learns "too deep" in one linear pass.
+pub fn nesting_depth(frame: &[u8], limit: usize) -> usize {
+    let (mut depth, mut deepest, mut i) = (0usize, 0usize, 0usize);
+    while i < frame.len() {
+        match frame[i] {
+            b'(' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+                if deepest > limit {
+                    return deepest;
+                }
+            }
+            b')' => depth = depth.saturating_sub(1),
+            b'"' => {
+                // Skip to the closing quote, past escaped characters.
+                i += 1;
+                while i < frame.len() && frame[i] != b'"' {
+                    i += if frame[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'{' => {
+                // `{n}\r\n` or `{n+}\r\n`: skip the n bytes of data.
+                let rest = &frame[i..];
+                if let Some(close) = rest.iter().position(|&c| c == b'}') {
+                    let digits = rest[1..close].strip_suffix(b"+").unwrap_or(&rest[1..close]);
+                    let size = std::str::from_utf8(digits)
+                        .ok()
+                        .and_then(|d| d.parse::<usize>().ok());
+                    if let (Some(n), Some(b"\r\n")) = (size, rest.get(close + 1..close + 3)) {
+                        i = i.saturating_add(close + 3).saturating_add(n);
+                        continue;
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    deepest
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Status {
@@ -151,6 +201,16 @@ pub fn parse(frame: &[u8]) -> Response {
                 return Response::Untagged(Untagged::Enabled(words(caps)));
             }
         }
+    }
+    // imap-proto recurses per level of nesting: a peer must not choose
+    // how deep (thousands of parentheses overflow the stack).
+    if nesting_depth(body, MAX_NESTING) > MAX_NESTING {
+        return match fallback(body) {
+            r @ (Response::Tagged { .. } | Response::Untagged(Untagged::Status(_))) => r,
+            _ => other(format!(
+                "parentheses nested deeper than {MAX_NESTING} levels; not parsed"
+            )),
+        };
     }
     let mut with_crlf;
     let frame = if frame.ends_with(b"\r\n") {
@@ -321,6 +381,39 @@ mod tests {
             panic!()
         };
         assert_eq!(g.capabilities().unwrap(), vec!["IMAP4rev1", "STARTTLS"]);
+    }
+
+    #[test]
+    fn deep_nesting_is_kept_raw_before_imap_proto_sees_it() {
+        // 2,000 open parentheses used to overflow the stack in imap-proto's
+        // BODYSTRUCTURE parser and abort the process.
+        let deep = format!("* 1 FETCH (BODYSTRUCTURE {}\r\n", "(".repeat(2000));
+        match parse(deep.as_bytes()) {
+            Response::Untagged(Untagged::Other { warning: Some(w) }) => {
+                assert!(w.contains("nested deeper"), "{w}")
+            }
+            r => panic!("{r:?}"),
+        }
+        // A tagged status stays a tagged status, whatever its text holds.
+        let tagged = format!("a1 OK {}\r\n", "(".repeat(2000));
+        assert!(matches!(parse(tagged.as_bytes()), Response::Tagged { .. }));
+        // Parentheses inside strings and literals are data.
+        let quoted = format!("* 1 FETCH (BODY[] \"{}\")", "(".repeat(500));
+        assert_eq!(nesting_depth(quoted.as_bytes(), 64), 1);
+        let literal = format!("* 1 FETCH (BODY[] {{500}}\r\n{})", "(".repeat(500));
+        assert_eq!(nesting_depth(literal.as_bytes(), 64), 1);
+        // At the bound, imap-proto still parses, on a test thread's small
+        // stack: a multipart nested MAX_NESTING levels deep.
+        let mut body = "(\"TEXT\" \"PLAIN\" NIL NIL NIL \"7BIT\" 1 1)".to_owned();
+        for _ in 1..MAX_NESTING - 1 {
+            body = format!("({body} \"MIXED\")");
+        }
+        let near = format!("* 1 FETCH (BODYSTRUCTURE {body})\r\n");
+        assert_eq!(nesting_depth(near.as_bytes(), MAX_NESTING), MAX_NESTING);
+        assert!(matches!(
+            parse(near.as_bytes()),
+            Response::Untagged(Untagged::Other { warning: None })
+        ));
     }
 
     #[test]

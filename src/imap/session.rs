@@ -2,6 +2,7 @@
 //! command/response loop with literals in both directions, capabilities,
 //! login, and the `-v` trace.
 
+use std::future::Future;
 use std::time::Duration;
 
 use base64::engine::general_purpose::STANDARD;
@@ -18,6 +19,12 @@ use crate::tls::Trust;
 
 /// Largest response the client buffers (literals included).
 pub const MAX_RESPONSE: usize = 8 << 20;
+/// Untagged responses kept for one command: a server that sends more
+/// before its tagged answer is refused rather than followed until memory
+/// runs out.
+pub const MAX_UNTAGGED: usize = 100_000;
+/// Bytes of untagged responses kept for one command.
+pub const MAX_UNTAGGED_BYTES: usize = 64 << 20;
 
 /// Which side sent a traced line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +42,9 @@ pub type Tracer = Box<dyn FnMut(Direction, &str) + Send>;
 pub struct ConnectOptions {
     pub addr: ServerAddr,
     pub trust: Trust,
-    /// Bounds the TCP connect, the handshake and every read and write.
+    /// Bounds each whole operation: connecting (TCP, TLS, greeting,
+    /// STARTTLS), logging in, and each command from sending it to its
+    /// tagged answer.
     pub timeout: Duration,
 }
 
@@ -90,6 +99,9 @@ pub struct Session {
     authenticated: bool,
     bye: Option<String>,
     addr: ServerAddr,
+    /// Where reads land before the framer; on the heap, not in every
+    /// future that reads.
+    read_buf: Box<[u8]>,
 }
 
 impl std::fmt::Debug for Session {
@@ -100,6 +112,41 @@ impl std::fmt::Debug for Session {
             .field("authenticated", &self.authenticated)
             .finish_non_exhaustive()
     }
+}
+
+/// The untagged responses gathered for one command, within
+/// [`MAX_UNTAGGED`] and [`MAX_UNTAGGED_BYTES`].
+#[derive(Default)]
+struct Collected {
+    frames: Vec<Frame>,
+    bytes: usize,
+}
+
+impl Collected {
+    fn push(&mut self, frame: Frame) -> Result<(), ImapError> {
+        let (count, bytes) = (self.frames.len() + 1, self.bytes + frame.raw.len());
+        if count > MAX_UNTAGGED || bytes > MAX_UNTAGGED_BYTES {
+            return Err(ImapError::TooManyResponses {
+                max_count: MAX_UNTAGGED,
+                max_bytes: MAX_UNTAGGED_BYTES,
+            });
+        }
+        self.frames.push(frame);
+        self.bytes = bytes;
+        Ok(())
+    }
+}
+
+/// Runs `op` within `after`, the time allowed for the whole of it.
+async fn within<T>(
+    after: Duration,
+    what: &'static str,
+    op: impl Future<Output = Result<T, ImapError>>,
+) -> Result<T, ImapError> {
+    // Boxed: the operation's future is large, and callers nest these.
+    tokio::time::timeout(after, Box::pin(op))
+        .await
+        .map_err(|_| ImapError::Timeout { what, after })?
 }
 
 /// How an astring is best sent.
@@ -126,8 +173,20 @@ fn encode_astring(s: &str) -> Encoded {
 
 impl Session {
     /// Connects, reads the greeting, and for STARTTLS upgrades the
-    /// connection, refusing to go on in plaintext.
+    /// connection, refusing to go on in plaintext; all within the timeout.
     pub async fn connect(opts: &ConnectOptions, tracer: Option<Tracer>) -> Result<Self, ImapError> {
+        within(
+            opts.timeout,
+            "connecting",
+            Self::connect_inner(opts, tracer),
+        )
+        .await
+    }
+
+    async fn connect_inner(
+        opts: &ConnectOptions,
+        tracer: Option<Tracer>,
+    ) -> Result<Self, ImapError> {
         let addr = &opts.addr;
         let target = (addr.host.as_str(), addr.port);
         let tcp = tokio::time::timeout(opts.timeout, TcpStream::connect(target))
@@ -167,6 +226,7 @@ impl Session {
             authenticated: false,
             bye: None,
             addr: addr.clone(),
+            read_buf: vec![0; 16 << 10].into_boxed_slice(),
         };
         s.read_greeting().await?;
         if addr.tls == TlsMode::Starttls {
@@ -251,7 +311,16 @@ impl Session {
 
     /// Logs in with AUTHENTICATE PLAIN where advertised, else LOGIN. Over a
     /// plaintext connection only when it was asked for with `--tls none`.
+    /// All within the timeout.
     pub async fn login(&mut self, user: &str, password: &Secret<String>) -> Result<(), ImapError> {
+        within(self.timeout, "logging in", self.login_inner(user, password)).await
+    }
+
+    async fn login_inner(
+        &mut self,
+        user: &str,
+        password: &Secret<String>,
+    ) -> Result<(), ImapError> {
         if self.authenticated {
             return Ok(());
         }
@@ -303,7 +372,7 @@ impl Session {
         let tag = self.tag();
         let line = format!("{tag} {command}");
         self.write_line(line.as_bytes(), &line).await?;
-        let mut untagged = Vec::new();
+        let mut untagged = Collected::default();
         if let Some(refused) = self.await_continuation(&tag, &mut untagged).await? {
             return Ok(Self::reply(tag, line, untagged, refused));
         }
@@ -323,8 +392,19 @@ impl Session {
         self.run_args(&[Arg::Raw(command)]).await
     }
 
-    /// Sends a command built from `args`, joined by spaces.
+    /// Sends a command built from `args`, joined by spaces, and collects
+    /// the answer; the whole exchange within the timeout.
     pub async fn run_args(&mut self, args: &[Arg<'_>]) -> Result<Reply, ImapError> {
+        let after = self.timeout;
+        within(
+            after,
+            "waiting for the answer to a command",
+            self.run_args_inner(args),
+        )
+        .await
+    }
+
+    async fn run_args_inner(&mut self, args: &[Arg<'_>]) -> Result<Reply, ImapError> {
         let bad = |s: &str| s.bytes().any(|c| matches!(c, b'\r' | b'\n' | 0));
         if args.iter().any(|a| match a {
             Arg::Raw(s) | Arg::AString(s) | Arg::Secret(s) => bad(s),
@@ -336,7 +416,7 @@ impl Session {
         let mut line = tag.clone().into_bytes();
         let mut traced = tag.clone();
         let mut command = tag.clone();
-        let mut untagged = Vec::new();
+        let mut untagged = Collected::default();
         for arg in args {
             line.push(b' ');
             traced.push(' ');
@@ -397,14 +477,14 @@ impl Session {
     async fn await_continuation(
         &mut self,
         tag: &str,
-        untagged: &mut Vec<Frame>,
+        untagged: &mut Collected,
     ) -> Result<Option<Frame>, ImapError> {
         loop {
             let frame = self.read_frame().await?;
             match &frame.response {
                 Response::Continue(_) => return Ok(None),
                 Response::Tagged { tag: t, .. } if t == tag => return Ok(Some(frame)),
-                _ => untagged.push(frame),
+                _ => untagged.push(frame)?,
             }
         }
     }
@@ -414,7 +494,7 @@ impl Session {
         &mut self,
         tag: String,
         command: String,
-        mut untagged: Vec<Frame>,
+        mut untagged: Collected,
     ) -> Result<Reply, ImapError> {
         loop {
             let frame = self.read_frame().await?;
@@ -422,19 +502,19 @@ impl Session {
                 Response::Tagged { tag: t, .. } if *t == tag => {
                     return Ok(Self::reply(tag, command, untagged, frame));
                 }
-                _ => untagged.push(frame),
+                _ => untagged.push(frame)?,
             }
         }
     }
 
-    fn reply(tag: String, command: String, untagged: Vec<Frame>, frame: Frame) -> Reply {
+    fn reply(tag: String, command: String, untagged: Collected, frame: Frame) -> Reply {
         let Response::Tagged { line, .. } = frame.response else {
             unreachable!("callers pass a tagged frame")
         };
         Reply {
             tag,
             command,
-            untagged,
+            untagged: untagged.frames,
             tagged: frame.raw,
             line,
         }
@@ -483,8 +563,13 @@ impl Session {
     }
 
     /// Like [`Session::read_frame`] with another time limit (IDLE waits).
+    /// The limit is for the whole response, however slowly it trickles in.
     pub async fn read_frame_within(&mut self, limit: Duration) -> Result<Frame, ImapError> {
-        let mut buf = [0u8; 16 * 1024];
+        let now = tokio::time::Instant::now();
+        // A limit too large to add is as good as none.
+        let deadline = now
+            .checked_add(limit)
+            .unwrap_or_else(|| now + Duration::from_secs(365 * 24 * 3600));
         loop {
             if let Some(bytes) = self.framer.next_frame()? {
                 let frame = Frame::parse(&bytes);
@@ -496,7 +581,7 @@ impl Session {
                 self.observe(&frame);
                 return Ok(frame);
             }
-            let n = tokio::time::timeout(limit, self.stream.read(&mut buf))
+            let n = tokio::time::timeout_at(deadline, self.stream.read(&mut self.read_buf))
                 .await
                 .map_err(|_| ImapError::Timeout {
                     what: "waiting for the server",
@@ -508,7 +593,7 @@ impl Session {
                     None => ImapError::Closed,
                 });
             }
-            self.framer.extend(&buf[..n]);
+            self.framer.extend(&self.read_buf[..n]);
         }
     }
 

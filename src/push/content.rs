@@ -393,6 +393,9 @@ fn parse_one(frame: &[u8]) -> PushResponse {
             .unwrap_or_else(|| raw(&text, "VANISHED [(EARLIER)] sequence-set"));
     }
     if first.eq_ignore_ascii_case("FLAGS") {
+        if too_deep(frame) {
+            return raw(&text, "FLAGS (flag-list) nested too deeply");
+        }
         return match imap_proto::Response::parse(frame) {
             Ok((_, imap_proto::Response::MailboxData(imap_proto::MailboxDatum::Flags(f)))) => {
                 PushResponse::Flags {
@@ -659,8 +662,18 @@ fn item_value(name: &str, v: &[u8]) -> Result<Value, &'static str> {
     }
 }
 
+/// Whether `b` nests parentheses deeper than imap-proto may be handed
+/// (its parsers recurse per level; the depth is the sender's choice).
+fn too_deep(b: &[u8]) -> bool {
+    use crate::imap::response::{nesting_depth, MAX_NESTING};
+    nesting_depth(b, MAX_NESTING) > MAX_NESTING
+}
+
 /// Reads an ENVELOPE value with imap-proto's parser, as a one-item FETCH.
 fn envelope(v: &[u8]) -> Result<Value, &'static str> {
+    if too_deep(v) {
+        return Err("ENVELOPE nested too deeply");
+    }
     let wire = [b"* 1 FETCH (ENVELOPE ".as_slice(), v, b")\r\n"].concat();
     let Ok((_, imap_proto::Response::Fetch(_, attrs))) = imap_proto::Response::parse(&wire) else {
         return Err("ENVELOPE does not parse");

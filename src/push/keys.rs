@@ -10,6 +10,7 @@
 //! Like ssh with its private keys, a file that other users can read is
 //! refused unless the caller forces it.
 
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -55,6 +56,34 @@ impl KeyError {
             _ => None,
         }
     }
+}
+
+/// The largest keys or VAPID key file read (they hold a few hundred bytes).
+pub const MAX_KEY_FILE: u64 = 64 * 1024;
+
+/// Reads a small regular file: at most `max` bytes are read whatever the
+/// file claims, and a FIFO, device or directory is refused before it is
+/// opened (reading one could block forever or never end).
+pub fn read_small_file(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind};
+    let not_regular = || Error::new(ErrorKind::InvalidInput, "not a regular file");
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(not_regular());
+    }
+    let f = std::fs::File::open(path)?;
+    // Checked again on what was opened, in case the path changed between.
+    if !f.metadata()?.is_file() {
+        return Err(not_regular());
+    }
+    let mut out = Vec::new();
+    f.take(max + 1).read_to_end(&mut out)?;
+    if out.len() as u64 > max {
+        return Err(Error::new(
+            ErrorKind::InvalidData,
+            format!("larger than {} KiB", max / 1024),
+        ));
+    }
+    Ok(out)
 }
 
 /// The file's JSON shape.
@@ -147,13 +176,15 @@ impl Keys {
                 });
             }
         }
-        if meta.len() > 64 * 1024 {
-            return Err(KeyError::Format {
-                path: path.to_owned(),
-                why: "larger than 64 KiB".into(),
-            });
-        }
-        let text = std::fs::read(path).map_err(read_err)?;
+        let text = read_small_file(path, MAX_KEY_FILE).map_err(|e| match e.kind() {
+            std::io::ErrorKind::InvalidData | std::io::ErrorKind::InvalidInput => {
+                KeyError::Format {
+                    path: path.to_owned(),
+                    why: e.to_string(),
+                }
+            }
+            _ => read_err(e),
+        })?;
         let file: KeyFile = serde_json::from_slice(&text).map_err(|e| KeyError::Format {
             path: path.to_owned(),
             why: e.to_string(),

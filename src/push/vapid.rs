@@ -384,3 +384,47 @@ impl VapidSigner {
         format!("vapid t={jwt}, k={}", self.public)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_exp(exp: u64, now: u64) -> VapidReport {
+        let s = VapidSigner::generate().unwrap();
+        let header = s.authorization(
+            &s.sign("https://p.example", exp, Some("mailto:a@b"))
+                .unwrap(),
+        );
+        let creds = parse_authorization(Some(&header), None).unwrap();
+        verify(
+            &creds,
+            &Expectations {
+                audience: Some("https://p.example"),
+                key: None,
+                now,
+            },
+        )
+    }
+
+    /// An `exp` of 2^64 − 1 (or a `now` of 0 against it) is a finding, not
+    /// an overflow.
+    #[test]
+    fn extreme_exp_values_are_findings() {
+        let r = check_exp(u64::MAX, 1_700_000_000);
+        assert_eq!(
+            r.findings,
+            vec![Finding::ExpTooFar {
+                seconds_ahead: u64::MAX - 1_700_000_000
+            }]
+        );
+        assert!(r.findings[0].to_string().contains("h ahead"));
+        assert!(matches!(
+            check_exp(u64::MAX, 0).findings[..],
+            [Finding::ExpTooFar { .. }]
+        ));
+        assert!(matches!(
+            check_exp(0, u64::MAX).findings[..],
+            [Finding::Expired { .. }]
+        ));
+    }
+}

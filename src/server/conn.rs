@@ -80,6 +80,11 @@ impl Conn {
         }
     }
 
+    /// Changes the literal limit (raised after login).
+    pub fn set_max_literal(&mut self, max: usize) {
+        self.max_literal = max;
+    }
+
     pub fn is_tls(&self) -> bool {
         matches!(self.io, Io::Tls(_))
     }
@@ -203,6 +208,9 @@ impl Conn {
                 self.fill_timed().await?;
             }
             cmd.extend(self.buf.drain(..size));
+            // A large literal grew the buffer: give the memory back rather
+            // than keep it for the life of an idle connection.
+            self.buf.shrink_to(self.max_line.min(64 << 10));
         }
     }
 }

@@ -43,6 +43,10 @@ use crate::webpush::VapidKey;
 const AUTOLOGOUT: Duration = Duration::from_secs(30 * 60);
 /// RFC 2177: clients re-issue IDLE at least every 29 minutes.
 const IDLE_LIMIT: Duration = Duration::from_secs(30 * 60);
+/// The largest literal accepted before login: enough for LOGIN's user
+/// name and password, so that a client who has not logged in cannot make
+/// the server hold megabytes for it.
+pub const PREAUTH_MAX_LITERAL: usize = 8 << 10;
 
 /// Everything `serve` can be told.
 #[derive(Debug)]
@@ -69,8 +73,13 @@ pub struct ServerConfig {
     pub push_timeout: Duration,
     pub faults: Faults,
     pub max_line: usize,
+    /// The largest literal after login (before it, [`PREAUTH_MAX_LITERAL`]).
     pub max_literal: usize,
     pub max_subscriptions: usize,
+    /// Connections served at once; the next ones are greeted with BYE.
+    pub max_connections: usize,
+    /// Message bytes one account may store (APPEND past it: `NO [OVERQUOTA]`).
+    pub max_account_bytes: usize,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -95,6 +104,8 @@ impl ServerConfig {
             max_line: 64 << 10,
             max_literal: 10 << 20,
             max_subscriptions: 32,
+            max_connections: 1000,
+            max_account_bytes: 256 << 20,
             clock: Arc::new(SystemClock),
         }
     }
@@ -116,6 +127,8 @@ pub(crate) struct Shared {
     store: Arc<Store>,
     tls: Arc<rustls::ServerConfig>,
     config: SessionConfig,
+    /// One permit per connection being served.
+    connections: Arc<tokio::sync::Semaphore>,
 }
 
 struct SessionConfig {
@@ -201,6 +214,7 @@ pub async fn start(config: ServerConfig) -> Result<ServerHandle, ServerError> {
         config.faults,
         store::Limits {
             max_subscriptions: config.max_subscriptions,
+            max_account_bytes: config.max_account_bytes,
         },
         out_tx,
     ));
@@ -231,6 +245,7 @@ pub async fn start(config: ServerConfig) -> Result<ServerHandle, ServerError> {
             max_line: config.max_line,
             max_literal: config.max_literal,
         },
+        connections: Arc::new(tokio::sync::Semaphore::new(config.max_connections)),
     });
     let mut tasks = vec![
         sender,
@@ -258,8 +273,13 @@ async fn accept(listener: TcpListener, shared: Arc<Shared>, implicit_tls: bool) 
         };
         let _ = tcp.set_nodelay(true);
         let shared = shared.clone();
+        let Ok(permit) = shared.connections.clone().try_acquire_owned() else {
+            tokio::spawn(refuse(tcp, implicit_tls.then(|| shared.tls.clone())));
+            continue;
+        };
         tokio::spawn(async move {
-            let (line, literal) = (shared.config.max_line, shared.config.max_literal);
+            let _permit = permit;
+            let (line, literal) = (shared.config.max_line, PREAUTH_MAX_LITERAL);
             let conn = if implicit_tls {
                 let accept = tokio_rustls::TlsAcceptor::from(shared.tls.clone()).accept(tcp);
                 match tokio::time::timeout(Duration::from_secs(30), accept).await {
@@ -272,4 +292,27 @@ async fn accept(listener: TcpListener, shared: Arc<Shared>, implicit_tls: bool) 
             session::Session::new(shared, conn).run().await;
         });
     }
+}
+
+/// A connection past `max_connections`: RFC 9051 §7.1.5 lets a server
+/// greet with BYE and close. Bounded in time, so that refused peers cost
+/// nothing for long.
+async fn refuse(tcp: tokio::net::TcpStream, tls: Option<Arc<rustls::ServerConfig>>) {
+    use tokio::io::AsyncWriteExt as _;
+    const BYE: &[u8] = b"* BYE too many connections, try again later\r\n";
+    let bye = async {
+        match tls {
+            Some(config) => {
+                let mut s = tokio_rustls::TlsAcceptor::from(config).accept(tcp).await?;
+                s.write_all(BYE).await?;
+                s.shutdown().await
+            }
+            None => {
+                let mut tcp = tcp;
+                tcp.write_all(BYE).await?;
+                tcp.shutdown().await
+            }
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(5), bye).await;
 }

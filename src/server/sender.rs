@@ -28,6 +28,10 @@ pub const JWT_LIFETIME: Duration = Duration::from_secs(12 * 3600);
 const JWT_REUSE: Duration = Duration::from_secs(3600);
 /// Attempts at one push before it is given up (429, 5xx, network errors).
 const MAX_ATTEMPTS: u32 = 5;
+/// The longest wait a push service's Retry-After can impose (§7.4): the
+/// header's value is the peer's, and a subscription blocked for longer is
+/// as good as dead.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 3600);
 
 /// How the sender behaves.
 #[derive(Debug, Clone)]
@@ -202,7 +206,8 @@ async fn dispatch(
             let alive = workers.get(&key).is_some_and(|w| !w.is_closed());
             if !alive {
                 let (tx, wrx) = mpsc::unbounded_channel();
-                tokio::spawn(worker(store.clone(), config.clone(), log.clone(), wrx));
+                let task = tokio::spawn(worker(store.clone(), config.clone(), log.clone(), wrx));
+                tokio::spawn(watch_worker(task, job.target.id.to_string()));
                 workers.insert(key.clone(), tx);
             }
             if let Some(w) = workers.get(&key) {
@@ -211,6 +216,27 @@ async fn dispatch(
         }
         workers.retain(|_, w| !w.is_closed());
     }
+}
+
+/// A worker that panicked lost the pushes it held: say so on stderr. The
+/// dispatcher starts a new worker for the subscription's next push.
+async fn watch_worker(task: tokio::task::JoinHandle<()>, id: String) {
+    if let Err(e) = task.await {
+        if e.is_panic() {
+            eprintln!(
+                "imapwebpush: the push worker of subscription {id} failed ({e}); \
+                 its pending pushes are lost, later ones are sent by a new worker"
+            );
+        }
+    }
+}
+
+/// When a wait of `after` (from the peer) ends, clamped to
+/// [`MAX_RETRY_AFTER`] so that no arithmetic on it can overflow.
+pub fn retry_deadline(now: Instant, after: Duration) -> (Duration, Instant) {
+    let after = after.min(MAX_RETRY_AFTER);
+    // 24 hours past now fits in any Instant; fall back to now if not.
+    (after, now.checked_add(after).unwrap_or(now))
 }
 
 fn fixed(bytes: Vec<u8>, faults: &Faults) -> Plaintext {
@@ -285,7 +311,9 @@ async fn worker(
                     let after = if faults.has(Fault::IgnoreRetryAfter) {
                         Duration::ZERO
                     } else {
-                        r.retry_after.unwrap_or(config.retry_delay)
+                        r.retry_after
+                            .unwrap_or(config.retry_delay)
+                            .min(MAX_RETRY_AFTER)
                     };
                     let reason = match r.retry_after {
                         Some(_) => "429 with Retry-After".to_owned(),
@@ -324,7 +352,9 @@ async fn worker(
             };
             report(&log, &job, status, outcome.clone());
             match outcome {
-                Outcome::Retry { after, .. } => blocked_until = Some(Instant::now() + after),
+                Outcome::Retry { after, .. } => {
+                    blocked_until = Some(retry_deadline(Instant::now(), after).1);
+                }
                 Outcome::Removed => return,
                 _ => break,
             }
@@ -368,8 +398,10 @@ fn cached_jwt(
     } else {
         JWT_LIFETIME
     };
-    let exp = (store.now() + lifetime)
-        .duration_since(std::time::UNIX_EPOCH)
+    let exp = store
+        .now()
+        .checked_add(lifetime)
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_secs());
     let sub = (!faults.has(Fault::NoJwtSub)).then_some(config.subject.as_str());
     let jwt = signer.sign(&aud, exp, sub).ok()?;
@@ -603,6 +635,20 @@ mod tests {
             String::from_utf8_lossy(&p.bytes)
         );
         c
+    }
+
+    #[test]
+    fn retry_after_is_clamped_and_never_overflows() {
+        let now = Instant::now();
+        let (after, at) = retry_deadline(now, Duration::from_secs(u64::MAX));
+        assert_eq!(after, MAX_RETRY_AFTER);
+        assert_eq!(at - now, MAX_RETRY_AFTER);
+        let (after, _) = retry_deadline(now, Duration::MAX);
+        assert_eq!(after, MAX_RETRY_AFTER);
+        assert_eq!(
+            retry_deadline(now, Duration::from_secs(7)).0,
+            Duration::from_secs(7)
+        );
     }
 
     #[test]

@@ -207,6 +207,8 @@ struct Account {
     subs: Vec<Sub>,
     tokens: Vec<Token>,
     changed: watch::Sender<u64>,
+    /// The bytes of all its messages, against [`Limits::max_account_bytes`].
+    bytes: usize,
 }
 
 #[derive(Debug)]
@@ -228,12 +230,16 @@ struct State {
 #[derive(Debug, Clone)]
 pub struct Limits {
     pub max_subscriptions: usize,
+    /// Message bytes per account, all mailboxes together; an APPEND past
+    /// it is refused with `NO [OVERQUOTA]` (RFC 9208 §4.3).
+    pub max_account_bytes: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Self {
             max_subscriptions: 32,
+            max_account_bytes: 256 << 20,
         }
     }
 }
@@ -298,6 +304,7 @@ impl Store {
                         subs: Vec::new(),
                         tokens: Vec::new(),
                         changed: watch::channel(0).0,
+                        bytes: 0,
                     },
                 )
             })
@@ -399,11 +406,16 @@ impl Store {
         }
         let mut st = self.lock();
         let acct = st.accounts.get_mut(user).ok_or("no such account")?;
-        let before = acct.mailboxes.len();
-        acct.mailboxes.retain(|m| !same_mailbox(&m.name, name));
-        if acct.mailboxes.len() == before {
+        let Some(i) = acct
+            .mailboxes
+            .iter()
+            .position(|m| same_mailbox(&m.name, name))
+        else {
             return Err("[NONEXISTENT] no such mailbox");
-        }
+        };
+        let gone = acct.mailboxes.remove(i);
+        let freed: usize = gone.messages.iter().map(|m| m.raw.len()).sum();
+        acct.bytes = acct.bytes.saturating_sub(freed);
         Self::touched(acct);
         Ok(())
     }
@@ -441,15 +453,24 @@ impl Store {
         flags: Vec<String>,
     ) -> Result<(u32, u32), &'static str> {
         let now = self.now();
+        // Parsing costs what the client sent: not under the lock.
+        let envelope = Arc::new(Envelope::parse(&raw));
+        let raw: Arc<[u8]> = raw.into();
+        let max = self.limits.max_account_bytes;
         let mut st = self.lock();
         let (acct, i) =
             Self::account_mailbox(&mut st, user, mailbox).ok_or("[TRYCREATE] no such mailbox")?;
+        let total = acct.bytes.saturating_add(raw.len());
+        if total > max {
+            return Err(
+                "[OVERQUOTA] the account's storage limit is reached; expunge messages first",
+            );
+        }
+        acct.bytes = total;
         let mb = &mut acct.mailboxes[i];
         let uid = mb.uidnext;
         mb.uidnext += 1;
         mb.highest_modseq += 1;
-        let envelope = Arc::new(Envelope::parse(&raw));
-        let raw: Arc<[u8]> = raw.into();
         mb.messages.push(Message {
             uid,
             flags,
@@ -546,14 +567,17 @@ impl Store {
         };
         let mb = &mut acct.mailboxes[i];
         let mut gone = Vec::new();
+        let mut freed = 0;
         mb.messages.retain(|m| {
             let del = m.flags.iter().any(|f| f.eq_ignore_ascii_case("\\Deleted"))
                 && only.is_none_or(|o| o.contains(&m.uid));
             if del {
                 gone.push(m.uid);
+                freed += m.raw.len();
             }
             !del
         });
+        acct.bytes = acct.bytes.saturating_sub(freed);
         if gone.is_empty() {
             return gone;
         }
@@ -726,14 +750,15 @@ impl Store {
     /// §5.4, in creation order.
     pub fn lwebpush(&self, user: &str, pattern: &ListPattern) -> Vec<SubscriptionInfo> {
         let now = self.now();
-        let st = self.lock();
-        st.accounts.get(user).map_or_else(Vec::new, |a| {
-            a.subs
-                .iter()
-                .filter(|s| pattern.matches(&s.id))
-                .map(|s| Self::info(s, now))
-                .collect()
-        })
+        // The pattern is the client's: match after the lock is released,
+        // so that its cost falls on this session alone.
+        let all: Vec<SubscriptionInfo> = {
+            let st = self.lock();
+            st.accounts.get(user).map_or_else(Vec::new, |a| {
+                a.subs.iter().map(|s| Self::info(s, now)).collect()
+            })
+        };
+        all.into_iter().filter(|i| pattern.matches(&i.id)).collect()
     }
 
     /// §5.5 with a duration (0 ends the silence). `None`: unknown or
@@ -765,11 +790,16 @@ impl Store {
         Some((Self::info(sub, now), sub.serial))
     }
 
+    /// Ends the session silences a connection held: one release for each
+    /// [`Store::silence_session`] it made, so that a silence set twice on
+    /// one connection still ends with it.
     pub fn release_session(&self, user: &str, serials: &[u64]) {
         let mut st = self.lock();
         if let Some(acct) = st.accounts.get_mut(user) {
-            for s in acct.subs.iter_mut().filter(|s| serials.contains(&s.serial)) {
-                s.session_silencers = s.session_silencers.saturating_sub(1);
+            for serial in serials {
+                if let Some(s) = acct.subs.iter_mut().find(|s| s.serial == *serial) {
+                    s.session_silencers = s.session_silencers.saturating_sub(1);
+                }
             }
         }
     }

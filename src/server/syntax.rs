@@ -34,11 +34,18 @@ impl Token {
     }
 }
 
+/// How deeply parenthesized lists may nest in a command. The deepest list
+/// a command of RFC 9051 needs is a FETCH section's header list inside the
+/// item list (two levels); the parser recurses once per level, so a
+/// client may not choose the depth.
+pub const MAX_NESTING: usize = 16;
+
 /// Splits the arguments of a command (the bytes after the command name,
 /// literals inline as `{n}\r\n<n bytes>`, no final CRLF) into tokens.
+/// Lists nested deeper than [`MAX_NESTING`] are refused.
 pub fn tokens(b: &[u8]) -> Result<Vec<Token>, String> {
     let mut p = Parser { b, pos: 0 };
-    let out = p.list_items(false)?;
+    let out = p.list_items(0)?;
     if p.pos < b.len() {
         return Err(format!("unexpected {:?}", b[p.pos] as char));
     }
@@ -51,7 +58,12 @@ struct Parser<'a> {
 }
 
 impl Parser<'_> {
-    fn list_items(&mut self, nested: bool) -> Result<Vec<Token>, String> {
+    /// The items of a list `depth` levels deep (0: the top level).
+    fn list_items(&mut self, depth: usize) -> Result<Vec<Token>, String> {
+        if depth > MAX_NESTING {
+            return Err(format!("lists nested deeper than {MAX_NESTING} levels"));
+        }
+        let nested = depth > 0;
         let mut out = Vec::new();
         loop {
             while self.b.get(self.pos) == Some(&b' ') {
@@ -67,7 +79,7 @@ impl Parser<'_> {
                 Some(b')') => return Err("unbalanced parenthesis".into()),
                 Some(b'(') => {
                     self.pos += 1;
-                    out.push(Token::List(self.list_items(true)?));
+                    out.push(Token::List(self.list_items(depth + 1)?));
                 }
                 Some(b'"') => out.push(Token::Str(self.quoted()?)),
                 Some(b'{') => out.push(Token::Str(self.literal()?)),
@@ -148,6 +160,47 @@ impl Parser<'_> {
         }
         Ok(String::from_utf8_lossy(&self.b[start..self.pos]).into_owned())
     }
+}
+
+/// RFC 9051 §6.3.9 LIST wildcards: `*` matches any run of characters, `%`
+/// any run without the hierarchy `delimiter`. The pattern runs as an
+/// automaton over the set of pattern positions reachable so far:
+/// O(pattern × name) time and O(pattern) memory whatever the wildcards, where
+/// backtracking is exponential in their number.
+pub fn list_match(pattern: &[u8], name: &[u8], delimiter: u8) -> bool {
+    let m = pattern.len();
+    let wild = |i: usize| matches!(pattern[i], b'*' | b'%');
+    // A wildcard may match nothing: whoever reaches it also reaches the
+    // position after it.
+    let close = |states: &mut [bool]| {
+        for i in 0..m {
+            if states[i] && wild(i) {
+                states[i + 1] = true;
+            }
+        }
+    };
+    let mut cur = vec![false; m + 1];
+    let mut next = vec![false; m + 1];
+    cur[0] = true;
+    close(&mut cur);
+    for &c in name {
+        next.fill(false);
+        for i in (0..m).filter(|&i| cur[i]) {
+            match pattern[i] {
+                b'*' => next[i] = true,
+                b'%' if c != delimiter => next[i] = true,
+                b'%' => {}
+                p if p == c => next[i + 1] = true,
+                _ => {}
+            }
+        }
+        close(&mut next);
+        if !next.contains(&true) {
+            return false;
+        }
+        std::mem::swap(&mut cur, &mut next);
+    }
+    cur[m]
 }
 
 /// A sequence set (`1:3,5,7:*`), as inclusive ranges; `*` is `star`
@@ -347,6 +400,61 @@ mod tests {
         assert!(tokens(b"(a").is_err());
         assert!(tokens(b"\"abc").is_err());
         assert!(tokens(b"{9}\r\nab").is_err());
+    }
+
+    #[test]
+    fn nesting_is_bounded_before_it_costs_stack() {
+        // Ten thousand open parentheses used to overflow the stack.
+        let deep = format!("a {}", "(".repeat(10_000));
+        let e = tokens(deep.as_bytes()).unwrap_err();
+        assert!(e.contains("nested deeper"), "{e}");
+        let balanced = format!("{}{}", "(".repeat(10_000), ")".repeat(10_000));
+        assert!(tokens(balanced.as_bytes()).is_err());
+        let ok = format!("{}x{}", "(".repeat(MAX_NESTING), ")".repeat(MAX_NESTING));
+        assert!(tokens(ok.as_bytes()).is_ok());
+        let over = format!("({ok})");
+        assert!(tokens(over.as_bytes()).is_err());
+    }
+
+    /// The backtracking definition, for comparison on small inputs.
+    fn list_match_slow(p: &[u8], s: &[u8]) -> bool {
+        match p.split_first() {
+            None => s.is_empty(),
+            Some((b'*', rest)) => (0..=s.len()).any(|i| list_match_slow(rest, &s[i..])),
+            Some((b'%', rest)) => (0..=s.len())
+                .take_while(|&i| i == 0 || s[i - 1] != b'/')
+                .any(|i| list_match_slow(rest, &s[i..])),
+            Some((c, rest)) => s.first() == Some(c) && list_match_slow(rest, &s[1..]),
+        }
+    }
+
+    #[test]
+    fn list_match_agrees_with_backtracking_and_is_fast_on_wildcards() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        let alphabet = b"ab/*%";
+        for _ in 0..20_000 {
+            let p: Vec<u8> = (0..next(7)).map(|_| alphabet[next(5)]).collect();
+            let s: Vec<u8> = (0..next(9)).map(|_| alphabet[next(3)]).collect();
+            assert_eq!(
+                list_match(&p, &s, b'/'),
+                list_match_slow(&p, &s),
+                "{:?} against {:?}",
+                String::from_utf8_lossy(&p),
+                String::from_utf8_lossy(&s)
+            );
+        }
+        assert!(list_match(b"INBOX", b"INBOX", b'/'));
+        assert!(list_match(b"%", b"Sent", b'/') && !list_match(b"%", b"a/b", b'/'));
+        // Exponential for a backtracking matcher; a few microseconds here.
+        let name = vec![b'a'; 1024];
+        let pattern = [b"*%".repeat(300), b"!".to_vec()].concat();
+        assert!(!list_match(&pattern, &name, b'/'));
     }
 
     #[test]

@@ -165,15 +165,37 @@ impl ListPattern {
 
     /// Whether `id` matches: `*` matches any run of characters, `%` too
     /// (subscription IDs have no hierarchy), anything else exactly.
+    ///
+    /// The classic two-pointer wildcard match: on a mismatch only the last
+    /// wildcard is widened, never an earlier one, so the work is at most
+    /// pattern × ID steps however many wildcards a client writes (a
+    /// backtracking matcher is exponential in them).
     pub fn matches(&self, id: &SubscriptionId) -> bool {
-        fn go(p: &[u8], s: &[u8]) -> bool {
-            match p.split_first() {
-                None => s.is_empty(),
-                Some((b'*' | b'%', rest)) => (0..=s.len()).any(|i| go(rest, &s[i..])),
-                Some((c, rest)) => s.first() == Some(c) && go(rest, &s[1..]),
+        let (p, s) = (self.0.as_bytes(), id.0.as_bytes());
+        let wild = |i: usize| matches!(p.get(i), Some(b'*' | b'%'));
+        let (mut pi, mut si) = (0, 0);
+        // After the last wildcard seen: the pattern position following it,
+        // and how much of the ID it has swallowed up to.
+        let mut resume: Option<(usize, usize)> = None;
+        while si < s.len() {
+            if wild(pi) {
+                pi += 1;
+                resume = Some((pi, si));
+            } else if p.get(pi) == Some(&s[si]) {
+                pi += 1;
+                si += 1;
+            } else if let Some((rp, rs)) = resume {
+                pi = rp;
+                si = rs + 1;
+                resume = Some((rp, rs + 1));
+            } else {
+                return false;
             }
         }
-        go(self.0.as_bytes(), id.0.as_bytes())
+        while wild(pi) {
+            pi += 1;
+        }
+        pi == p.len()
     }
 }
 
@@ -582,6 +604,50 @@ mod tests {
         ] {
             assert_eq!(ListPattern::parse(p).unwrap().matches(&id), m, "{p}");
         }
+    }
+
+    /// The backtracking definition, for comparison on small inputs.
+    fn matches_slow(p: &[u8], s: &[u8]) -> bool {
+        match p.split_first() {
+            None => s.is_empty(),
+            Some((b'*' | b'%', rest)) => (0..=s.len()).any(|i| matches_slow(rest, &s[i..])),
+            Some((c, rest)) => s.first() == Some(c) && matches_slow(rest, &s[1..]),
+        }
+    }
+
+    #[test]
+    fn list_patterns_agree_with_backtracking() {
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |n: usize| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % n as u64) as usize
+        };
+        for _ in 0..20_000 {
+            let p: String = (0..1 + next(7))
+                .map(|_| ['a', 'b', '*', '%'][next(4)])
+                .collect();
+            let s: String = (0..1 + next(9)).map(|_| ['a', 'b'][next(2)]).collect();
+            let pattern = ListPattern::parse(&p).unwrap();
+            let id = SubscriptionId::parse(&s).unwrap();
+            assert_eq!(
+                pattern.matches(&id),
+                matches_slow(p.as_bytes(), s.as_bytes()),
+                "{p} against {s}"
+            );
+        }
+    }
+
+    #[test]
+    fn pathological_list_patterns_finish() {
+        // Exponential for a backtracking matcher (20 s and more); here at
+        // most pattern × ID steps.
+        let id = SubscriptionId::parse(&"a".repeat(1024)).unwrap();
+        for p in ["%%%%%%%%%%!", "******b", &format!("{}b", "*a".repeat(200))] {
+            assert!(!ListPattern::parse(p).unwrap().matches(&id), "{p}");
+        }
+        assert!(ListPattern::parse("*a*%a").unwrap().matches(&id));
     }
 
     #[test]
