@@ -82,15 +82,28 @@ fn legacy_aesgcm_both_ways() {
             p
         );
 
-        let (ours, params) =
-            ece::encrypt_aesgcm(keys.public(), keys.auth(), &p, &EncryptOptions::default())
-                .unwrap();
-        let block =
-            ::ece::legacy::AesGcmEncryptedBlock::new(&params.dh, &params.salt, params.rs, ours)
-                .unwrap();
-        assert_eq!(
-            ::ece::legacy::decrypt_aesgcm(&comps, keys.auth(), &block).unwrap(),
-            p
-        );
+        // With padding too: its 2-byte length and zeros lead the record.
+        for pad in [0, 1, 2, 100, 255, 256, 1000] {
+            let (ours, params) = ece::encrypt_aesgcm(
+                keys.public(),
+                keys.auth(),
+                &p,
+                &EncryptOptions {
+                    pad,
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            assert_eq!(ours.len(), 2 + pad + p.len() + 16, "pad {pad}");
+            let block =
+                ::ece::legacy::AesGcmEncryptedBlock::new(&params.dh, &params.salt, params.rs, ours)
+                    .unwrap();
+            assert_eq!(
+                ::ece::legacy::decrypt_aesgcm(&comps, keys.auth(), &block).unwrap(),
+                p,
+                "len {} pad {pad}",
+                p.len()
+            );
+        }
     }
 }

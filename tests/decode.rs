@@ -293,7 +293,23 @@ fn keys_generate_show_and_permissions() {
         "{}",
         loose.stderr()
     );
-    b.run(&["keys", "show", "--force", "--qr"]).expect_code(0);
+    // --qr: the same JSON, then a QR code of it, compact (what a phone's
+    // scanner hands to a push client).
+    let qr = b.run(&["keys", "show", "--force", "--qr"]);
+    qr.expect_code(0);
+    let stdout = qr.stdout();
+    let (json_part, code) = stdout
+        .rsplit_once("}\n")
+        .unwrap_or_else(|| panic!("no JSON before the QR code: {stdout}"));
+    let shown: Value = serde_json::from_str(&format!("{json_part}}}")).unwrap();
+    assert_eq!(shown["keys"]["p256dh"], out.json()["p256dh"]);
+    assert_eq!(
+        code.trim_end_matches('\n'),
+        imapwebpush::output::qr(&shown.to_string()),
+        "the QR code is not of the JSON shown"
+    );
+    assert!(code.lines().count() > 20 && code.contains('█'), "{code}");
+    assert!(!b.run(&["keys", "show", "--force"]).stdout().contains('█'));
 
     // --force on generate replaces it and tightens the mode back.
     b.run(&["keys", "generate", "--force"]).expect_code(0);
@@ -327,8 +343,35 @@ fn missing_keys_and_bad_flags_are_exit_2() {
         Some(b"AAAA\n"),
     );
     out.expect_code(2);
+    assert!(
+        out.stderr()
+            .contains("invalid private key: not base64 or base64url")
+            && out.stderr().contains("hint: --private-key and --auth"),
+        "{}",
+        out.stderr()
+    );
+    assert_eq!(out.stdout(), "", "nothing decoded");
     let out = b.run(&["decode", "--private-key", UA_PRIVATE]);
     out.expect_code(2);
+    assert!(
+        out.stderr()
+            .contains("the following required arguments were not provided")
+            && out.stderr().contains("--auth <B64>"),
+        "{}",
+        out.stderr()
+    );
+}
+
+/// Regression: the runner panicked ("write stdin": broken pipe) when the
+/// binary exited on a usage error before reading its input, which made
+/// `missing_keys_and_bad_flags_are_exit_2` fail about one run in 45. More
+/// input than a pipe holds makes the early exit certain to break the pipe.
+#[test]
+fn an_early_exit_before_reading_stdin_is_not_a_runner_failure() {
+    let big = vec![b'A'; 4 << 20];
+    let out = Bin::new().run_stdin(&["decode"], Some(&big));
+    out.expect_code(2);
+    assert!(out.stderr().contains("keys generate"), "{}", out.stderr());
 }
 
 /// Payloads are decoded in blocks on several threads; the output must keep

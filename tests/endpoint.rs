@@ -218,6 +218,27 @@ fn listen_reports_every_request_as_one_event() {
     let n = tampered.body.len();
     tampered.body[n - 1] ^= 1;
     cases.push((tampered, 400, "decryption failed"));
+    // Signed by a stranger, but naming the expected key: only the ES256
+    // signature tells it apart.
+    let mut forged = p.request(b"* SYNC\r\n", Some((&server_key, &aud)));
+    let jwt = stranger
+        .sign(&aud, now() + 3600, Some("mailto:t@example.org"))
+        .unwrap();
+    forged.authorization = Some(server_key.authorization(&jwt));
+    cases.push((forged, 401, "signature does not verify"));
+    // A genuine signature over other claims: the claims were swapped.
+    let mut swapped = p.request(b"* SYNC\r\n", Some((&server_key, &aud)));
+    let genuine = server_key
+        .sign(&aud, now() + 3600, Some("mailto:t@example.org"))
+        .unwrap();
+    let other = server_key
+        .sign(&aud, now() + 7200, Some("mailto:t@example.org"))
+        .unwrap();
+    let parts: Vec<&str> = genuine.split('.').collect();
+    let other_claims = other.split('.').nth(1).unwrap();
+    swapped.authorization =
+        Some(server_key.authorization(&format!("{}.{other_claims}.{}", parts[0], parts[2])));
+    cases.push((swapped, 401, "signature does not verify"));
 
     for (req, status, reason) in &cases {
         assert_eq!(p.send(&rt, req), *status, "{reason}");
@@ -417,8 +438,25 @@ fn listen_reply_429_makes_serve_wait() {
     let second = out.next();
     assert_eq!(first["status"], 429);
     assert_eq!(second["status"], 429);
-    let t = |v: &Value| v["received_at"].as_str().unwrap().to_owned();
-    assert!(t(&second) > t(&first));
+    // §7.4: the second attempt waits the whole Retry-After (1 s).
+    let gap = millis_of_day(&second) - millis_of_day(&first);
+    let gap = gap.rem_euclid(86_400_000);
+    assert!(
+        (900..5_000).contains(&gap),
+        "second push {gap} ms after the first: {first} {second}"
+    );
+}
+
+/// An event's `received_at` (`…THH:MM:SS.mmmZ`) as milliseconds into its day.
+fn millis_of_day(ev: &Value) -> i64 {
+    let t = ev["received_at"].as_str().unwrap();
+    let time = t
+        .split_once('T')
+        .and_then(|(_, t)| t.strip_suffix('Z'))
+        .unwrap_or_else(|| panic!("not RFC 3339 UTC: {t}"));
+    let (hms, ms) = time.split_once('.').unwrap();
+    let f: Vec<i64> = hms.split(':').map(|x| x.parse().unwrap()).collect();
+    ((f[0] * 60 + f[1]) * 60 + f[2]) * 1000 + ms.parse::<i64>().unwrap()
 }
 
 #[test]

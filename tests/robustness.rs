@@ -134,11 +134,11 @@ fn altered_ciphertexts_are_always_rejected() {
 fn vapid_headers_never_panic() {
     let mut rng = Rng(42);
     let signer = vapid::VapidSigner::generate().unwrap();
-    let header = signer.authorization(
-        &signer
-            .sign("https://e.example", 2_000_000_000, Some("mailto:a@b"))
-            .unwrap(),
-    );
+    let jwt = signer
+        .sign("https://e.example", 2_000_000_000, Some("mailto:a@b"))
+        .unwrap();
+    let header = signer.authorization(&jwt);
+    let signed_part = |jwt: &str| jwt.rsplit_once('.').map(|(h, _)| h.to_owned());
     let expect = vapid::Expectations {
         audience: Some("https://e.example"),
         key: Some(signer.public()),
@@ -159,6 +159,23 @@ fn vapid_headers_never_panic() {
             assert!(r.valid == r.findings.iter().all(|f| !f.is_error()));
             if text != header {
                 assert!(r.valid || !r.findings.is_empty());
+            }
+            // An oracle that does not lean on `verify`: the signature
+            // covers the header and claims as written, so a claim that
+            // still holds must carry them unchanged, and the same
+            // signature bytes under the same key.
+            if r.valid {
+                assert_eq!(signed_part(&creds.jwt), signed_part(&jwt), "{text}");
+                assert_eq!(
+                    b64::decode(creds.jwt.rsplit('.').next().unwrap()).ok(),
+                    b64::decode(jwt.rsplit('.').next().unwrap()).ok(),
+                    "{text}"
+                );
+                assert_eq!(
+                    creds.key.as_deref().map(b64::decode).and_then(Result::ok),
+                    b64::decode(signer.public().as_str()).ok(),
+                    "{text}"
+                );
             }
         }
     }

@@ -210,6 +210,11 @@ async fn update_with_equal_fields_keeps_it_active_and_a_different_field_deactiva
         "{same:?}"
     );
 
+    // An active witness on the same account: its push proves that a
+    // batch of mail has been dealt out to the account's subscriptions.
+    let (mut witness, wkeys) = rig.endpoint(None).await;
+    subscribe(&mut s, "witness", &mut witness, &wkeys).await;
+
     let (mut ep2, keys2) = rig.endpoint(None).await;
     let changed = webpush(&mut s, ID1, &ep2, &keys2).await;
     assert!(
@@ -220,12 +225,91 @@ async fn update_with_equal_fields_keeps_it_active_and_a_different_field_deactiva
     // The new endpoint gets a new token, encrypted with the new key.
     let push = next_push(&mut ep2).await;
     let token = push.ack_token().unwrap().to_owned();
-    // No mail is pushed while it is inactive: only the new endpoint's token.
+
+    // No mail is pushed while it is inactive (§5.2, against flooding a
+    // third party's endpoint): mail now, dealt out (the witness has it)...
+    append(&mut s, "while inactive").await;
+    assert!(next_push(&mut witness)
+        .await
+        .plaintext
+        .contains("while inactive"));
+    // ...then the acknowledgement and more mail: one subscription's pushes
+    // leave in order, so the first push the new endpoint sees must be the
+    // mail sent after the acknowledgement.
     let r = s.run(&format!("ACKWEBPUSH {token}")).await.unwrap();
     assert!(r.is_ok());
+    append(&mut s, "once active").await;
+    next_push(&mut witness).await;
+    let first = next_push(&mut ep2).await;
+    assert!(
+        first.plaintext.contains("once active") && !first.plaintext.contains("while inactive"),
+        "mail pushed to an inactive subscription: {}",
+        first.plaintext
+    );
+    // The old endpoint left the subscription before any of it.
     assert!(
         ep.events.try_recv().is_err(),
         "the old endpoint got nothing more"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_is_not_pushed_to_a_subscription_never_acknowledged() {
+    let rig = Rig::start().await;
+    let mut s = rig.client().await;
+    // The witness's pushes prove each batch was dealt out.
+    let (mut witness, wkeys) = rig.endpoint(None).await;
+    subscribe(&mut s, "witness", &mut witness, &wkeys).await;
+    let (mut ep, keys) = rig.endpoint(None).await;
+    webpush(&mut s, "pending", &ep, &keys).await;
+    let token = next_push(&mut ep).await.ack_token().unwrap().to_owned();
+    for subject in ["first", "second"] {
+        append(&mut s, subject).await;
+        assert!(next_push(&mut witness).await.plaintext.contains(subject));
+    }
+    // Positive control on the same subscription: acknowledged, then mail;
+    // pushes to one subscription leave in order, so it must come first.
+    assert!(s.run(&format!("ACKWEBPUSH {token}")).await.unwrap().is_ok());
+    append(&mut s, "third").await;
+    next_push(&mut witness).await;
+    let first = next_push(&mut ep).await;
+    assert!(
+        first.plaintext.contains("third"),
+        "mail pushed before the acknowledgement: {}",
+        first.plaintext
+    );
+
+    // §8: a rotation deactivates it until acknowledged again.
+    assert!(s.run("XROTATEVAPID").await.unwrap().is_ok());
+    let new_key = rig.server.vapid_key();
+    for e in [&mut ep, &mut witness] {
+        let notice = next_push(e).await;
+        assert!(
+            notice.plaintext.starts_with("* VAPID "),
+            "{}",
+            notice.plaintext
+        );
+        e.expect_vapid(new_key.clone());
+    }
+    subscribe(&mut s, "witness", &mut witness, &wkeys).await;
+    append(&mut s, "after rotation").await;
+    assert!(next_push(&mut witness)
+        .await
+        .plaintext
+        .contains("after rotation"));
+    webpush(&mut s, "pending", &ep, &keys).await;
+    let again = next_push(&mut ep).await;
+    let token = again
+        .ack_token()
+        .unwrap_or_else(|| panic!("mail pushed after the rotation: {}", again.plaintext))
+        .to_owned();
+    assert!(s.run(&format!("ACKWEBPUSH {token}")).await.unwrap().is_ok());
+    append(&mut s, "control").await;
+    let first = next_push(&mut ep).await;
+    assert!(
+        first.plaintext.contains("control"),
+        "mail pushed to an inactive subscription: {}",
+        first.plaintext
     );
 }
 
@@ -284,14 +368,20 @@ async fn silenced_subscriptions_get_nothing() {
     let r = s.run("SILWEBPUSH quiet 60").await.unwrap();
     assert_eq!(lines(&r)[0], format!("* WEBPUSH quiet {} 60", quiet.url));
     append(&mut s, "one").await;
-    // The unsilenced subscription's push marks that the batch went out.
+    // The unsilenced subscription's push marks that the batch was dealt
+    // out (while quiet was silenced)...
     assert!(next_push(&mut loud).await.plaintext.contains("one"));
-    assert!(quiet.events.try_recv().is_err(), "silenced, yet pushed");
 
-    // 0 ends the silence.
+    // ...and 0 ends the silence: one subscription's pushes leave in
+    // order, so the first push quiet sees must be the mail after it.
     assert!(s.run("SILWEBPUSH quiet 0").await.unwrap().is_ok());
     append(&mut s, "two").await;
-    assert!(next_push(&mut quiet).await.plaintext.contains("two"));
+    let first = next_push(&mut quiet).await;
+    assert!(
+        first.plaintext.contains("two") && !first.plaintext.contains("one"),
+        "silenced, yet pushed: {}",
+        first.plaintext
+    );
     next_push(&mut loud).await;
 
     // `session`: silent while that connection lives, not shown in WEBPUSH.
@@ -299,11 +389,7 @@ async fn silenced_subscriptions_get_nothing() {
     let r = holder.run("SILWEBPUSH quiet session").await.unwrap();
     assert_eq!(lines(&r)[0], format!("* WEBPUSH quiet {} 0", quiet.url));
     append(&mut s, "three").await;
-    next_push(&mut loud).await;
-    assert!(
-        quiet.events.try_recv().is_err(),
-        "session-silenced, yet pushed"
-    );
+    assert!(next_push(&mut loud).await.plaintext.contains("three"));
     holder.logout().await.unwrap();
     drop(holder);
     // Released when the connection ends; the server notices the close
@@ -313,7 +399,12 @@ async fn silenced_subscriptions_get_nothing() {
         append(&mut s, "four").await;
         next_push(&mut loud).await;
         if let Ok(Event::Push(p)) = quiet.events.try_recv() {
-            assert!(p.plaintext.contains("four"));
+            // The first push after the silence: "three" never came.
+            assert!(
+                p.plaintext.contains("four") && !p.plaintext.contains("three"),
+                "session-silenced, yet pushed: {}",
+                p.plaintext
+            );
             break;
         }
         assert!(Instant::now() < deadline, "silence outlived the connection");
@@ -326,20 +417,44 @@ async fn silenced_subscriptions_get_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_4xx_from_the_push_service_removes_the_subscription() {
+    // §7.4: every 4xx but 429 removes it, not only 410.
     let rig = Rig::start().await;
     let mut s = rig.client().await;
     let mut log = rig.server.deliveries();
-    let (ep, keys) = rig
-        .endpoint(Some(Answer {
-            status: 410,
-            retry_after: None,
-        }))
-        .await;
-    webpush(&mut s, "gone", &ep, &keys).await;
-    let d = next_delivery(&mut log, "gone").await;
-    assert_eq!((d.status, d.outcome), (Some(410), Outcome::Removed));
-    let l = s.run("LWEBPUSH *").await.unwrap();
-    assert_eq!(lines(&l), [format!("{} OK LWEBPUSH completed", l.tag)]);
+    for status in [400, 403, 404, 410, 413, 499] {
+        let id = format!("gone{status}");
+        let (ep, keys) = rig
+            .endpoint(Some(Answer {
+                status,
+                retry_after: None,
+            }))
+            .await;
+        webpush(&mut s, &id, &ep, &keys).await;
+        let d = next_delivery(&mut log, &id).await;
+        assert_eq!((d.status, d.outcome), (Some(status), Outcome::Removed));
+        let l = s.run(&format!("LWEBPUSH {id}")).await.unwrap();
+        assert_eq!(
+            lines(&l),
+            [format!("{} OK LWEBPUSH completed", l.tag)],
+            "{status}"
+        );
+    }
+    // Not for a 2xx, a 429 or a 5xx.
+    for status in [202, 429, 500, 503] {
+        let id = format!("kept{status}");
+        let (ep, keys) = rig
+            .endpoint(Some(Answer {
+                status,
+                retry_after: Some(600),
+            }))
+            .await;
+        webpush(&mut s, &id, &ep, &keys).await;
+        let d = next_delivery(&mut log, &id).await;
+        assert_eq!(d.status, Some(status));
+        assert_ne!(d.outcome, Outcome::Removed, "{status}");
+        let l = s.run(&format!("LWEBPUSH {id}")).await.unwrap();
+        assert_eq!(lines(&l).len(), 2, "{status}: {:?}", lines(&l));
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -661,17 +776,24 @@ async fn each_fault_breaks_its_rule_observably() {
     // No token push: nothing reaches the endpoint and nothing is logged.
     // (A bounded wait for an absence; the positive case above shows the
     // same push arriving in milliseconds.)
-    let (rig, mut s) = faulty(Fault::SkipAckPush).await;
+    // With activate-without-ack as well, mail is a positive control on the
+    // same subscription: its push must be the first the endpoint sees.
+    let rig = Rig::start_with(|c| {
+        c.faults = Faults::new([Fault::SkipAckPush, Fault::ActivateWithoutAck]);
+    })
+    .await;
+    let mut s = rig.client().await;
     let mut log = rig.server.deliveries();
     let (mut ep, keys) = rig.endpoint(None).await;
     webpush(&mut s, "x", &ep, &keys).await;
+    append(&mut s, "control").await;
+    let first = next_push(&mut ep).await;
     assert!(
-        tokio::time::timeout(Duration::from_millis(300), ep.events.recv())
-            .await
-            .is_err(),
-        "a token push was sent"
+        first.ack_token().is_none() && first.plaintext.contains("control"),
+        "a token push was sent: {}",
+        first.plaintext
     );
-    assert!(log.try_recv().is_err());
+    assert_eq!(next_delivery(&mut log, "x").await.kind, "event");
 
     // Faults in the pushes themselves, seen by the endpoint.
     for (fault, check) in [

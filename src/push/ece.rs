@@ -627,3 +627,188 @@ pub fn encrypt_aesgcm(
 pub fn ecdh_floor(keys: &UaKeys, peer: &[u8]) -> Result<[u8; 32], EceError> {
     ecdh(&keys.private, peer)
 }
+
+#[cfg(test)]
+mod tests {
+    //! Records sealed by hand, so that delimiters and padding can be wrong
+    //! on purpose (the encryptors here only ever write them right).
+
+    use super::*;
+
+    /// RFC 8188 §3.1's key.
+    const IKM: [u8; 16] = [
+        0xca, 0xa7, 0x65, 0x67, 0xeb, 0x58, 0x7a, 0x67, 0xe8, 0x81, 0x29, 0xaf, 0xed, 0x6b, 0x39,
+        0x3d,
+    ];
+    const SALT: [u8; 16] = [7; 16];
+
+    /// An `aes128gcm` body whose records hold exactly `contents` (data,
+    /// delimiter and padding as given), each sealed with its nonce.
+    fn sealed(rs: u32, contents: &[&[u8]]) -> Vec<u8> {
+        let (key, base) = key_and_nonce(&SALT, &IKM).unwrap();
+        let mut out = SALT.to_vec();
+        out.extend_from_slice(&rs.to_be_bytes());
+        out.push(0);
+        for (seq, c) in contents.iter().enumerate() {
+            let mut record = c.to_vec();
+            key.seal_in_place_append_tag(record_nonce(&base, seq), Aad::empty(), &mut record)
+                .unwrap();
+            if seq + 1 < contents.len() {
+                assert_eq!(record.len(), rs as usize, "a full record");
+            }
+            out.extend_from_slice(&record);
+        }
+        out
+    }
+
+    fn open(body: &[u8]) -> Result<Decrypted, EceError> {
+        let (h, r) = parse_header(body)?;
+        decrypt_8188(&IKM, &h, r)
+    }
+
+    fn padding_error(r: Result<Decrypted, EceError>, record: usize, why: &str) {
+        match r {
+            Err(EceError::Padding {
+                record: got,
+                why: w,
+            }) => {
+                assert_eq!(got, record, "{w}");
+                assert!(w.contains(why), "{w}");
+            }
+            other => panic!("expected a padding error in record {record} ({why}), got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn hand_sealed_records_decrypt_when_right() {
+        let d = open(&sealed(4096, &[b"hi\x02\0\0"])).unwrap();
+        assert_eq!((d.plaintext, d.records, d.padding), (b"hi".to_vec(), 1, 2));
+        // rs 20: 4 bytes of content per full record.
+        let d = open(&sealed(20, &[b"ab\x01\0", b"c\x01\0\0", b"d\x02"])).unwrap();
+        assert_eq!(
+            (d.plaintext, d.records, d.padding),
+            (b"abcd".to_vec(), 3, 3)
+        );
+        assert_eq!(d.record_size, 20);
+        // A zero byte of data before the delimiter is data, not padding.
+        let d = open(&sealed(4096, &[b"a\0\x02\0"])).unwrap();
+        assert_eq!((d.plaintext, d.padding), (b"a\0".to_vec(), 1));
+    }
+
+    #[test]
+    fn a_wrong_or_early_delimiter_is_refused() {
+        // RFC 8188 §2: 0x02 only in the last record...
+        padding_error(
+            open(&sealed(20, &[b"ab\x02\0", b"cd\x02"])),
+            0,
+            "before the end",
+        );
+        padding_error(
+            open(&sealed(20, &[b"ab\x01\0", b"cd\x02\0", b"e\x02"])),
+            1,
+            "before the end",
+        );
+        // ...and the last record ends with 0x02, not 0x01.
+        assert_eq!(
+            open(&sealed(4096, &[b"ab\x01"])),
+            Err(EceError::NoLastRecord)
+        );
+        assert_eq!(
+            open(&sealed(20, &[b"ab\x01\0", b"cd\x01"])),
+            Err(EceError::NoLastRecord)
+        );
+        // Neither 0x01 nor 0x02, in the last record or before it; padding
+        // that is not zero is such a "delimiter".
+        padding_error(open(&sealed(4096, &[b"ab\x03"])), 0, "neither");
+        padding_error(open(&sealed(20, &[b"ab\x00\x03", b"cd\x02"])), 0, "neither");
+        padding_error(open(&sealed(4096, &[b"ab\x02\0\x05"])), 0, "neither");
+        padding_error(open(&sealed(4096, &[b"ab\xff"])), 0, "neither");
+        // No delimiter at all.
+        padding_error(open(&sealed(4096, &[b"\0\0\0"])), 0, "all zeros");
+        padding_error(open(&sealed(20, &[b"ab\x01\0", b"\0"])), 1, "all zeros");
+        // A record that is only a tag has no room for a delimiter.
+        assert_eq!(
+            open(&sealed(4096, &[b""])),
+            Err(EceError::ShortRecord { record: 0 })
+        );
+    }
+
+    #[test]
+    fn records_are_bound_to_their_position() {
+        // Swapping two sealed records breaks both nonces.
+        let body = sealed(20, &[b"ab\x01\0", b"cd\x01\0", b"e\x02"]);
+        let (head, recs) = body.split_at(21);
+        let mut swapped = head.to_vec();
+        swapped.extend_from_slice(&recs[20..40]);
+        swapped.extend_from_slice(&recs[..20]);
+        swapped.extend_from_slice(&recs[40..]);
+        assert_eq!(open(&swapped), Err(EceError::Decrypt { record: 0 }));
+        // A record dropped from the middle.
+        let mut dropped = head.to_vec();
+        dropped.extend_from_slice(&recs[..20]);
+        dropped.extend_from_slice(&recs[40..]);
+        assert_eq!(open(&dropped), Err(EceError::Decrypt { record: 1 }));
+    }
+
+    /// A legacy `aesgcm` body of records holding exactly `contents`.
+    fn sealed_aesgcm(keys: &UaKeys, rs: u32, contents: &[&[u8]]) -> (Vec<u8>, AesGcmParams) {
+        let sender = PrivateKey::generate(&ECDH_P256).unwrap();
+        let dh = public_of(&sender).unwrap();
+        let secret = ecdh(&sender, keys.public()).unwrap();
+        let (key, base) = aesgcm_key(&secret, keys.auth(), keys.public(), &dh, &SALT).unwrap();
+        let mut body = Vec::new();
+        for (seq, c) in contents.iter().enumerate() {
+            let mut record = c.to_vec();
+            key.seal_in_place_append_tag(record_nonce(&base, seq), Aad::empty(), &mut record)
+                .unwrap();
+            body.extend_from_slice(&record);
+        }
+        (body, AesGcmParams { salt: SALT, rs, dh })
+    }
+
+    #[test]
+    fn legacy_padding_is_checked() {
+        let keys = UaKeys::generate().unwrap();
+        let run = |rs, contents: &[&[u8]]| {
+            let (body, params) = sealed_aesgcm(&keys, rs, contents);
+            decrypt_aesgcm(&keys, &params, &body)
+        };
+        let d = run(4096, &[b"\0\x02\0\0hello"]).unwrap();
+        assert_eq!(
+            (d.plaintext, d.padding, d.records),
+            (b"hello".to_vec(), 2, 1)
+        );
+        // Two records of rs = 4 plaintext bytes, padding in each.
+        let d = run(4, &[b"\0\0ab", b"\0\x01\0c"]).unwrap();
+        assert_eq!((d.plaintext, d.padding, d.records), (b"abc".to_vec(), 1, 2));
+        assert_eq!(d.record_size, 4);
+        // Padding exactly to the end of the record is allowed.
+        let d = run(4096, &[b"\0\x03\0\0\0"]).unwrap();
+        assert_eq!((d.plaintext, d.padding), (vec![], 3));
+        let past = run(4096, &[b"\0\x04\0\0\0"]);
+        assert_eq!(
+            past,
+            Err(EceError::Padding {
+                record: 0,
+                why: "the padding length runs past the record"
+            })
+        );
+        let nonzero = run(4096, &[b"\0\x02\0\x01x"]);
+        assert_eq!(
+            nonzero,
+            Err(EceError::Padding {
+                record: 0,
+                why: "padding bytes are not zero"
+            })
+        );
+        assert_eq!(
+            run(4096, &[b"\0"]),
+            Err(EceError::ShortRecord { record: 0 })
+        );
+        let (_, params) = sealed_aesgcm(&keys, 4096, &[b"\0\0"]);
+        assert_eq!(
+            decrypt_aesgcm(&keys, &params, b""),
+            Err(EceError::Truncated(0))
+        );
+    }
+}

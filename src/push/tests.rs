@@ -296,8 +296,23 @@ mod vapid {
             }]
         );
 
+        // Departures from the RFC that leave the claim trustworthy: named,
+        // yet valid.
+        assert!(far.valid, "{far:?}");
+        // RFC 8292 §2: not *more* than 24 hours ahead; 24 h exactly is fine.
+        for (ahead, flagged) in [(2 * 3600, false), (24 * 3600, false), (24 * 3600 + 1, true)] {
+            let r = check(
+                &h(s.sign(aud, NOW + ahead, Some("mailto:a@b")).unwrap()),
+                Some(aud),
+                None,
+            );
+            assert_eq!(!r.findings.is_empty(), flagged, "{ahead}: {r:?}");
+            assert!(r.valid, "{ahead}: {r:?}");
+        }
+
         let no_sub = check(&h(s.sign(aud, NOW + 60, None).unwrap()), Some(aud), None);
         assert_eq!(no_sub.findings, vec![Finding::MissingSub]);
+        assert!(no_sub.valid);
 
         let bad_sub = check(
             &h(s.sign(aud, NOW + 60, Some("ftp://x")).unwrap()),
@@ -305,6 +320,7 @@ mod vapid {
             None,
         );
         assert!(matches!(bad_sub.findings[..], [Finding::BadSub { .. }]));
+        assert!(bad_sub.valid);
 
         for bad in [
             "vapid t=abc, k=def",

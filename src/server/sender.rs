@@ -739,4 +739,239 @@ mod tests {
         assert_eq!(p[0].urgency, "normal");
         check(&p[0]);
     }
+
+    /// New mail with a subject of `subject_len` bytes and a body of
+    /// `body_len`.
+    fn mail_with_subject(uid: u32, subject_len: usize, body_len: usize) -> MailEvent {
+        let raw = format!(
+            "Subject: {}\r\n\r\n{}",
+            "s".repeat(subject_len),
+            "x".repeat(body_len)
+        )
+        .into_bytes();
+        MailEvent::New {
+            uid,
+            modseq: 7,
+            envelope: Arc::new(Envelope::parse(&raw)),
+            raw: raw.into(),
+        }
+    }
+
+    fn texts(pushes: &[Plaintext]) -> Vec<String> {
+        pushes
+            .iter()
+            .map(|p| String::from_utf8_lossy(&p.bytes).into_owned())
+            .collect()
+    }
+
+    /// How many pushes name new mail `uid` in a UIDFETCH.
+    fn mentions(pushes: &[Plaintext], uid: u32) -> usize {
+        texts(pushes)
+            .iter()
+            .map(|t| t.matches(&format!("* {uid} UIDFETCH (")).count())
+            .sum()
+    }
+
+    #[test]
+    fn every_message_of_a_batch_is_pushed_exactly_once() {
+        // Sizes that fill pushes unevenly: small, middling, over a push.
+        let events: Vec<(String, MailEvent)> = (1..=40u32)
+            .map(|uid| {
+                let body = [10, 900, 2500, 3900, 6000][uid as usize % 5];
+                let mailbox = if uid % 3 == 0 { "Archive" } else { "INBOX" };
+                (mailbox.to_owned(), new_mail(uid, body))
+            })
+            .collect();
+        let pushes = build(&events, Enabled::default(), &Faults::default());
+        // Each message is named once, or stood for by a `* SYNC EXISTS`
+        // where not even its UID fitted in the push: none is lost.
+        let syncs: usize = texts(&pushes)
+            .iter()
+            .map(|t| t.matches("* SYNC EXISTS\r\n").count())
+            .sum();
+        let named: Vec<u32> = (1..=40).filter(|&uid| mentions(&pushes, uid) > 0).collect();
+        for uid in 1..=40 {
+            assert!(
+                mentions(&pushes, uid) <= 1,
+                "uid {uid}: {:?}",
+                texts(&pushes)
+            );
+        }
+        assert_eq!(named.len() + syncs, 40, "{:?}", texts(&pushes));
+        for p in &pushes {
+            assert!(p.bytes.len() <= MAX_PLAINTEXT);
+            check(p);
+        }
+        // Mail is pushed in the order it came, mailbox by mailbox.
+        let all = texts(&pushes).concat();
+        let at = |uid: u32| all.find(&format!("* {uid} UIDFETCH (")).unwrap();
+        assert!(at(1) < at(2) && at(2) < at(4) && at(3) < at(6));
+        assert!(at(40) < at(3), "INBOX first, as its mail came first");
+        // The same batch with room to spare names every message.
+        let small: Vec<(String, MailEvent)> = (1..=40u32)
+            .map(|uid| ("INBOX".to_owned(), new_mail(uid, 10)))
+            .collect();
+        let pushes = build(&small, Enabled::default(), &Faults::default());
+        for uid in 1..=40 {
+            assert_eq!(mentions(&pushes, uid), 1, "uid {uid}: {:?}", texts(&pushes));
+        }
+    }
+
+    #[test]
+    fn an_envelope_too_big_falls_back_to_the_uid() {
+        // A 5000-byte subject: neither BINARY nor ENVELOPE fits.
+        let p = build(
+            &[("INBOX".into(), mail_with_subject(9, 5000, 10))],
+            Enabled::default(),
+            &Faults::default(),
+        );
+        assert_eq!(texts(&p), ["* SELECT INBOX\r\n* 9 UIDFETCH (UID 9)\r\n"]);
+        assert_eq!(p[0].urgency, "high");
+        check(&p[0]);
+        let condstore = Enabled {
+            condstore: true,
+            ..Enabled::default()
+        };
+        let p = build(
+            &[("INBOX".into(), mail_with_subject(9, 5000, 10))],
+            condstore,
+            &Faults::default(),
+        );
+        assert_eq!(
+            texts(&p),
+            ["* SELECT INBOX\r\n* 9 UIDFETCH (UID 9 MODSEQ (7))\r\n"]
+        );
+        // Next to a small one, each takes the richest form that fits.
+        let p = build(
+            &[
+                ("INBOX".into(), new_mail(1, 10)),
+                ("INBOX".into(), mail_with_subject(2, 5000, 10)),
+            ],
+            Enabled::default(),
+            &Faults::default(),
+        );
+        assert_eq!(p.len(), 1, "{:?}", texts(&p));
+        let t = &texts(&p)[0];
+        assert!(
+            t.contains("* 1 UIDFETCH (ENVELOPE (") && t.contains("BINARY[] {"),
+            "{t}"
+        );
+        assert!(t.ends_with("* 2 UIDFETCH (UID 2)\r\n"), "{t}");
+    }
+
+    #[test]
+    fn when_not_even_the_uid_fits_sync_exists_says_there_is_mail() {
+        // A mailbox name so long that its SELECT leaves room for the 15
+        // bytes of `* SYNC EXISTS` but not for a UIDFETCH.
+        let name = "m".repeat(MAX_PLAINTEXT - 11 - 18);
+        let select = format!("* SELECT {name}\r\n");
+        let p = build(
+            &[
+                (name.clone(), new_mail(1234, 10)),
+                (name.clone(), new_mail(1235, 10)),
+            ],
+            Enabled::default(),
+            &Faults::default(),
+        );
+        // One push each: the second does not fit after the first.
+        assert_eq!(
+            texts(&p),
+            [
+                format!("{select}* SYNC EXISTS\r\n"),
+                format!("{select}* SYNC EXISTS\r\n")
+            ]
+        );
+        for p in &p {
+            assert!(p.bytes.len() <= MAX_PLAINTEXT);
+        }
+    }
+
+    #[test]
+    fn flag_changes_and_expunges_fall_back_to_sync() {
+        let name = "m".repeat(MAX_PLAINTEXT - 11 - 15);
+        let flags = MailEvent::Flags {
+            uid: 5,
+            seq: 2,
+            flags: vec!["\\Seen".into()],
+            modseq: 9,
+        };
+        let p = build(
+            &[(name.clone(), flags)],
+            Enabled::default(),
+            &Faults::default(),
+        );
+        assert_eq!(texts(&p), [format!("* SELECT {name}\r\n* SYNC FETCH\r\n")]);
+        assert_eq!(p[0].urgency, "normal");
+        // A VANISHED set longer than a push: one `* SYNC VANISHED`.
+        let gone: Vec<(String, MailEvent)> = (0..2000u32)
+            .map(|i| ("INBOX".to_owned(), MailEvent::Vanished { uid: 2 * i + 1 }))
+            .collect();
+        let p = build(&gone, Enabled::default(), &Faults::default());
+        assert_eq!(texts(&p), ["* SELECT INBOX\r\n* SYNC VANISHED\r\n"]);
+        assert_eq!(p[0].urgency, "normal");
+        // Short enough, the set itself, in order and compressed.
+        let p = build(&gone[..5], Enabled::default(), &Faults::default());
+        assert_eq!(texts(&p), ["* SELECT INBOX\r\n* VANISHED 1,3,5,7,9\r\n"]);
+    }
+
+    #[test]
+    fn urgency_follows_the_content() {
+        let none = Faults::default();
+        let flags = |uid| MailEvent::Flags {
+            uid,
+            seq: 1,
+            flags: vec![],
+            modseq: 3,
+        };
+        let p = build(&[("INBOX".into(), flags(1))], Enabled::default(), &none);
+        assert_eq!(
+            texts(&p),
+            ["* SELECT INBOX\r\n* 1 FETCH (UID 1 FLAGS ())\r\n"]
+        );
+        assert_eq!(p[0].urgency, "normal");
+        // Mail in a batch makes the whole push high.
+        let p = build(
+            &[("INBOX".into(), flags(1)), ("INBOX".into(), new_mail(2, 1))],
+            Enabled::default(),
+            &none,
+        );
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].urgency, "high");
+        // A push after a high one starts over.
+        let p = build(
+            &[
+                ("INBOX".into(), new_mail(2, 3000)),
+                ("INBOX".into(), flags(1)),
+                ("INBOX".into(), new_mail(3, 3000)),
+            ],
+            Enabled::default(),
+            &none,
+        );
+        for p in &p {
+            check(p);
+        }
+        assert_eq!(
+            fixed(b"* SYNC\r\n".to_vec(), &none).urgency,
+            "low",
+            "no SELECT: low"
+        );
+        let wrong = Faults::new([Fault::WrongUrgency]);
+        assert_eq!(fixed(b"* SYNC\r\n".to_vec(), &wrong).urgency, "very-low");
+        let p = build(
+            &[("INBOX".into(), new_mail(2, 1))],
+            Enabled::default(),
+            &wrong,
+        );
+        assert_eq!(p[0].urgency, "very-low");
+        let p = build(
+            &[("INBOX".into(), new_mail(2, 1))],
+            Enabled::default(),
+            &Faults::new([Fault::NoSelectBeforeFetch]),
+        );
+        assert!(
+            texts(&p)[0].starts_with("* 2 UIDFETCH ("),
+            "{:?}",
+            texts(&p)
+        );
+    }
 }

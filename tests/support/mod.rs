@@ -107,10 +107,28 @@ impl Bin {
             Stdio::null()
         });
         let mut child = cmd.spawn().expect("run the binary");
-        if let (Some(data), Some(mut pipe)) = (stdin, child.stdin.take()) {
-            pipe.write_all(data).expect("write stdin");
+        // Fed from a thread while the output is drained, so that neither
+        // side can fill a pipe and wait on the other. The binary may exit
+        // before reading its input (a usage error): a broken pipe is then
+        // expected, not a failure of the test; its exit code tells.
+        let feeder = match (stdin, child.stdin.take()) {
+            (Some(data), Some(mut pipe)) => {
+                let data = data.to_vec();
+                Some(std::thread::spawn(move || match pipe.write_all(&data) {
+                    Ok(()) => Ok(()),
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                    Err(e) => Err(e),
+                }))
+            }
+            _ => None,
+        };
+        let output = child.wait_with_output().expect("wait for the binary");
+        if let Some(f) = feeder {
+            f.join()
+                .expect("the stdin feeder does not panic")
+                .expect("write stdin (other than a broken pipe)");
         }
-        Run(child.wait_with_output().expect("wait for the binary"))
+        Run(output)
     }
 
     /// Starts the binary with stdout piped, for commands that stream.

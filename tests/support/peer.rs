@@ -285,7 +285,15 @@ fn serve(
             }
             "AUTHENTICATE" => {
                 let ir = match args.split_once(' ') {
-                    Some((_, ir)) => ir.to_owned(),
+                    Some((_, ir)) => {
+                        // RFC 4959: an initial response only to a server
+                        // that advertises SASL-IR.
+                        if !caps.split_whitespace().any(|c| c == "SASL-IR") {
+                            log.errors
+                                .push(format!("initial response without SASL-IR: {line}"));
+                        }
+                        ir.to_owned()
+                    }
                     None => {
                         send(&mut c, "+ ");
                         let Some(l) = read_line(&mut c) else { return };
