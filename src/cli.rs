@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::commands::{completions, decode, extension, keys, listen, subscribe};
+use crate::commands::{check, completions, decode, extension, keys, listen, subscribe};
 use crate::imap::TlsMode;
 use crate::ops::endpoint::{EndpointSpec, TlsChoice};
 
@@ -120,6 +120,9 @@ pub enum Command {
 
     /// The push endpoint alone (no IMAP): receive, verify, decrypt and show pushes
     Listen(listen::ListenArgs),
+
+    /// Conformance suite: run the catalogue of checks against a server (exit 1 when a MUST fails)
+    Check(check::CheckArgs),
 
     /// A reference IMAP WEBPUSH server, in memory, that sends real pushes
     #[command(after_long_help = SERVE_AFTER_HELP)]

@@ -18,11 +18,14 @@
 //! - [`tls`]: rustls configuration on the one crypto provider, aws-lc-rs:
 //!   client trust, and server identities (given or generated).
 //! - [`secret`]: values that never print.
+//! - [`check`]: the conformance suite: a catalogue of checks as data,
+//!   the runner, and its reports.
 //! - [`cli`]: clap types only; [`commands`]: one module per subcommand;
 //!   [`output`]: human and JSON printing of every result type.
 
 #![forbid(unsafe_code)]
 
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod datetime;
