@@ -102,6 +102,9 @@ pub struct Ctx {
     pub ledger: Ledger,
     /// More endpoints this check started, kept alive until it ends.
     pub extra: Vec<Ep>,
+    /// Set once a token push failed to come: later checks that need one
+    /// do not wait for it again.
+    pub no_token_push: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Ctx {
@@ -285,12 +288,34 @@ impl Ctx {
         Some((ev, at))
     }
 
+    /// The first request after a WEBPUSH: `None` when none came in time
+    /// (or none came earlier in the run, so waiting again is pointless).
+    pub async fn first_request(&mut self, wait: Duration) -> Option<(Event, Instant)> {
+        use std::sync::atomic::Ordering;
+        if self.no_token_push.load(Ordering::Relaxed) {
+            self.note("(no token push came earlier in this run: not waiting again)");
+            return None;
+        }
+        let ev = self.next_event(wait).await;
+        if ev.is_none() {
+            self.no_token_push.store(true, Ordering::Relaxed);
+        }
+        ev
+    }
+
     /// The first request after WEBPUSH: it must carry the token.
     pub async fn token_push(&mut self) -> Result<(Box<PushEvent>, String), Problem> {
         let deadline = Instant::now() + PUSH_WAIT;
+        let mut first = true;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            match self.next_event(left).await {
+            let ev = if first {
+                first = false;
+                self.first_request(left).await
+            } else {
+                self.next_event(left).await
+            };
+            match ev {
                 None => {
                     return Err(fail(
                         "a push carrying `* ACKWEBPUSH <token>` at the endpoint",
@@ -347,7 +372,17 @@ impl Ctx {
     /// APPENDs a small message to the check mailbox; its UID (APPENDUID)
     /// is noted for removal.
     pub async fn append(&mut self, s: &mut Session, subject: &str) -> Result<(), Problem> {
-        let msg = format!(
+        self.append_sized(s, subject, 0).await
+    }
+
+    /// Like [`Ctx::append`], with `extra` more bytes of body.
+    pub async fn append_sized(
+        &mut self,
+        s: &mut Session,
+        subject: &str,
+        extra: usize,
+    ) -> Result<(), Problem> {
+        let mut msg = format!(
             "From: imapwebpush check <check@imapwebpush.invalid>\r\n\
              To: <check@imapwebpush.invalid>\r\n\
              Subject: {subject}\r\n\
@@ -356,6 +391,10 @@ impl Ctx {
              A message the conformance check appends and removes.\r\n",
             crate::webpush::types::new_uuid_v4()
         );
+        for _ in 0..extra / 76 {
+            msg.push_str(&"x".repeat(74));
+            msg.push_str("\r\n");
+        }
         let mailbox = self.mailbox.clone();
         let r = s
             .run_args(&[
@@ -407,15 +446,20 @@ impl Ctx {
         }
     }
 
-    /// Subscribes, appends a message, and returns the push it caused.
+    /// Subscribes, appends a message, and returns the push it caused; a
+    /// push that did not come or was refused is a failed setup.
     pub async fn new_mail_push(&mut self) -> Result<Box<PushEvent>, Problem> {
+        self.new_mail_push_as_is()
+            .await
+            .map_err(setup("the new-mail push"))
+    }
+
+    /// Like [`Ctx::new_mail_push`], a refused push being a failure.
+    pub async fn new_mail_push_as_is(&mut self) -> Result<Box<PushEvent>, Problem> {
         let mut s = self.open().await?;
         self.activate(&mut s).await?;
         self.append(&mut s, "imapwebpush check: new mail").await?;
-        let p = self
-            .mailbox_push("APPEND")
-            .await
-            .map_err(setup("the new-mail push"))?;
+        let p = self.mailbox_push("APPEND").await?;
         let _ = s.logout().await;
         Ok(p)
     }

@@ -143,6 +143,7 @@ struct Shared {
     capabilities: Vec<String>,
     /// Every check's ledger, for the final clean-up.
     ledgers: Mutex<Vec<Ledger>>,
+    no_token_push: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Shared {
@@ -160,6 +161,7 @@ impl Shared {
             log,
             ledger,
             extra: Vec::new(),
+            no_token_push: self.no_token_push.clone(),
         }
     }
 
@@ -337,6 +339,8 @@ pub async fn run(
         // NO: it is left from an interrupted run; it is ours to remove.
         mailbox_created = r.is_ok() || r.line.status == crate::imap::Status::No;
     }
+    let _ = session.logout().await;
+    drop(session);
     let shared = Shared {
         base: base.clone(),
         options: options.clone(),
@@ -344,6 +348,7 @@ pub async fn run(
         mailbox: mailbox.clone(),
         capabilities,
         ledgers: Mutex::new(Vec::new()),
+        no_token_push: Arc::default(),
     };
 
     let mut results: Vec<CheckResult> = Vec::new();
