@@ -583,3 +583,58 @@ fn against_dovecot_the_capability_check_fails_and_the_rest_skip() {
         "{cap:#}"
     );
 }
+
+#[test]
+fn ctrl_c_stops_the_run_removes_what_it_created_and_exits_2() {
+    let rt = runtime();
+    let bin = Bin::new().env("IMAPWEBPUSH_PASSWORD", "demo");
+    let certs = EndpointCerts::new(bin.home.path());
+    let rig = serve(&rt, &certs, &[]);
+    let ca = bin.path("serve-ca.pem");
+    std::fs::write(&ca, rig.server.ca_pem.as_deref().unwrap()).unwrap();
+    let server = format!("imap://{}", rig.server.addr);
+    let child = bin.spawn(&[
+        "check",
+        "-s",
+        &server,
+        "-u",
+        "demo",
+        "--ca-file",
+        ca.to_str().unwrap(),
+        "--tls-cert",
+        certs.cert.to_str().unwrap(),
+        "--tls-key",
+        certs.key.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    // Interrupt once the run has created something.
+    let store = rig.server.store().clone();
+    let all = imapwebpush::webpush::ListPattern::parse("*").unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while store.lwebpush("demo", &all).is_empty() {
+        assert!(Instant::now() < deadline, "the run created no subscription");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let run = crate::support::Run(child.wait_with_output().unwrap());
+    run.expect_code(2);
+    assert_eq!(run.json()["aborted"], "interrupted");
+    assert!(
+        store.lwebpush("demo", &all).is_empty(),
+        "left: {:?}",
+        store.lwebpush("demo", &all)
+    );
+    assert!(
+        !store
+            .mailboxes("demo")
+            .iter()
+            .any(|m| m == "imapwebpush-check"),
+        "{:?}",
+        store.mailboxes("demo")
+    );
+}
