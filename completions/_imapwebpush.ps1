@@ -46,6 +46,7 @@ Register-ArgumentCompleter -Native -CommandName 'imapwebpush' -ScriptBlock {
             [CompletionResult]::new('silwebpush', 'silwebpush', [CompletionResultType]::ParameterValue, 'SILWEBPUSH: silence a subscription for SECONDS (0 ends it), or for this session (§5.5)')
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'The whole flow: subscribe with a local endpoint, acknowledge, then stream notifications')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'The push endpoint alone (no IMAP): receive, verify, decrypt and show pushes')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Conformance suite: run the catalogue of checks against a server (exit 1 when a MUST fails)')
             [CompletionResult]::new('repl', 'repl', [CompletionResultType]::ParameterValue, 'An interactive session over one connection: the commands above, select, append, raw…, pushes printed as they arrive')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'A reference IMAP WEBPUSH server, in memory, that sends real pushes')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Start serve and an https endpoint on loopback, subscribe, deliver a mail, expunge it: the protocol in one run')
@@ -234,6 +235,43 @@ Register-ArgumentCompleter -Native -CommandName 'imapwebpush' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Network timeout in seconds (connect, handshake, every read)')
             [CompletionResult]::new('--tls-self-signed', '--tls-self-signed', [CompletionResultType]::ParameterName, 'Serve https with a certificate from a throwaway CA made now (its CA file''s path is printed); on loopback the local CA is the default')
             [CompletionResult]::new('--http', '--http', [CompletionResultType]::ParameterName, 'Serve plain http, even on loopback (the draft requires https: only for servers that allow http endpoints)')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification (a warning is printed)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document or one object per line')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'imapwebpush;check' {
+            [CompletionResult]::new('--keys', '--keys', [CompletionResultType]::ParameterName, 'Keys file (default: $XDG_DATA_HOME/imapwebpush/keys.json, created mode 0600 if missing)')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address for the endpoint to listen on')
+            [CompletionResult]::new('--public-url', '--public-url', [CompletionResultType]::ParameterName, 'The URL base given out instead of the listen address (e.g. a tunnel)')
+            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'Serve https with this certificate chain (with --tls-key)')
+            [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'The private key for --tls-cert')
+            [CompletionResult]::new('--count', '--count', [CompletionResultType]::ParameterName, 'Exit after N pushes (for subscribe: after the ACKWEBPUSH push, which does not count)')
+            [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Run only these checks: IDs or globs, comma-separated or repeated (e.g. "5.2/*")')
+            [CompletionResult]::new('--skip', '--skip', [CompletionResultType]::ParameterName, 'Leave out these checks: IDs or globs, comma-separated or repeated')
+            [CompletionResult]::new('--retry-window', '--retry-window', [CompletionResultType]::ParameterName, 'Seconds to watch for a retry that should wait 5 minutes (after 429 without Retry-After, or 5xx)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format (--json is --format json)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report to FILE instead of stdout')
+            [CompletionResult]::new('--mailbox', '--mailbox', [CompletionResultType]::ParameterName, 'Mailbox to append test messages to (default: imapwebpush-check, created and deleted)')
+            [CompletionResult]::new('-s', '-s', [CompletionResultType]::ParameterName, 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Override the URL''s scheme; "none" (plaintext) must be asked for by name')
+            [CompletionResult]::new('-u', '-u', [CompletionResultType]::ParameterName, 'User to log in as')
+            [CompletionResult]::new('--user', '--user', [CompletionResultType]::ParameterName, 'User to log in as')
+            [CompletionResult]::new('--password-command', '--password-command', [CompletionResultType]::ParameterName, 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Extra trust roots (PEM) besides the webpki roots; repeatable')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to color human output (NO_COLOR is honoured)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Network timeout in seconds (connect, handshake, every read)')
+            [CompletionResult]::new('--tls-self-signed', '--tls-self-signed', [CompletionResultType]::ParameterName, 'Serve https with a certificate from a throwaway CA made now (its CA file''s path is printed); on loopback the local CA is the default')
+            [CompletionResult]::new('--http', '--http', [CompletionResultType]::ParameterName, 'Serve plain http, even on loopback (the draft requires https: only for servers that allow http endpoints)')
+            [CompletionResult]::new('--list', '--list', [CompletionResultType]::ParameterName, 'List the checks (ID, level, title) and exit; needs no server')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'SHOULD checks that fail make the run fail (exit 1)')
+            [CompletionResult]::new('--include-slow', '--include-slow', [CompletionResultType]::ParameterName, 'Also run the checks that wait minutes (token lifetime, 5-minute retries)')
             [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Skip certificate verification (a warning is printed)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output: one JSON document or one object per line')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***')
@@ -460,6 +498,7 @@ Register-ArgumentCompleter -Native -CommandName 'imapwebpush' -ScriptBlock {
             [CompletionResult]::new('silwebpush', 'silwebpush', [CompletionResultType]::ParameterValue, 'SILWEBPUSH: silence a subscription for SECONDS (0 ends it), or for this session (§5.5)')
             [CompletionResult]::new('subscribe', 'subscribe', [CompletionResultType]::ParameterValue, 'The whole flow: subscribe with a local endpoint, acknowledge, then stream notifications')
             [CompletionResult]::new('listen', 'listen', [CompletionResultType]::ParameterValue, 'The push endpoint alone (no IMAP): receive, verify, decrypt and show pushes')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Conformance suite: run the catalogue of checks against a server (exit 1 when a MUST fails)')
             [CompletionResult]::new('repl', 'repl', [CompletionResultType]::ParameterValue, 'An interactive session over one connection: the commands above, select, append, raw…, pushes printed as they arrive')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'A reference IMAP WEBPUSH server, in memory, that sends real pushes')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Start serve and an https endpoint on loopback, subscribe, deliver a mail, expunge it: the protocol in one run')
@@ -491,6 +530,9 @@ Register-ArgumentCompleter -Native -CommandName 'imapwebpush' -ScriptBlock {
             break
         }
         'imapwebpush;help;listen' {
+            break
+        }
+        'imapwebpush;help;check' {
             break
         }
         'imapwebpush;help;repl' {

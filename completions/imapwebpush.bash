@@ -22,6 +22,9 @@ _imapwebpush() {
             imapwebpush,capability)
                 cmd="imapwebpush__subcmd__capability"
                 ;;
+            imapwebpush,check)
+                cmd="imapwebpush__subcmd__check"
+                ;;
             imapwebpush,completions)
                 cmd="imapwebpush__subcmd__completions"
                 ;;
@@ -66,6 +69,9 @@ _imapwebpush() {
                 ;;
             imapwebpush__subcmd__help,capability)
                 cmd="imapwebpush__subcmd__help__subcmd__capability"
+                ;;
+            imapwebpush__subcmd__help,check)
+                cmd="imapwebpush__subcmd__help__subcmd__check"
                 ;;
             imapwebpush__subcmd__help,completions)
                 cmd="imapwebpush__subcmd__help__subcmd__completions"
@@ -137,7 +143,7 @@ _imapwebpush() {
 
     case "${cmd}" in
         imapwebpush)
-            opts="-s -u -v -h -V --server --tls --user --password-command --ca-file --insecure --json --color --verbose --timeout --help --version capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen repl serve demo decode keys completions help"
+            opts="-s -u -v -h -V --server --tls --user --password-command --ca-file --insecure --json --color --verbose --timeout --help --version capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen check repl serve demo decode keys completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -243,6 +249,104 @@ _imapwebpush() {
                 return 0
             fi
             case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -s)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls)
+                    COMPREPLY=($(compgen -W "implicit starttls none" -- "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -u)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-command)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        imapwebpush__subcmd__check)
+            opts="-s -u -v -h -V --keys --listen --public-url --tls-self-signed --http --tls-cert --tls-key --count --list --only --skip --strict --include-slow --retry-window --format --output --mailbox --server --tls --user --password-command --ca-file --insecure --json --color --verbose --timeout --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --keys)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --public-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --only)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --skip)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retry-window)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "human json junit" -- "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mailbox)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -499,7 +603,7 @@ _imapwebpush() {
             return 0
             ;;
         imapwebpush__subcmd__help)
-            opts="capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen repl serve demo decode keys completions help"
+            opts="capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen check repl serve demo decode keys completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -527,6 +631,20 @@ _imapwebpush() {
             return 0
             ;;
         imapwebpush__subcmd__help__subcmd__capability)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        imapwebpush__subcmd__help__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1222,7 +1340,7 @@ _imapwebpush() {
                     return 0
                     ;;
                 --fault)
-                    COMPREPLY=($(compgen -W "no-vapid-response no-webpush-response activate-without-ack skip-ack-push wrong-urgency oversize-push no-select-before-fetch bad-jwt-aud long-jwt-exp no-jwt-sub ignore-silence keep-after-410 ignore-retry-after" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "no-vapid-response no-webpush-response activate-without-ack skip-ack-push wrong-urgency oversize-push no-select-before-fetch bad-jwt-aud long-jwt-exp no-jwt-sub ignore-silence keep-after-410 ignore-retry-after no-webpush-capability extension-before-login malformed-vapid-key accept-http-endpoint accept-bad-keys ignore-delete refuse-unknown-delete reusable-token accept-unknown-token empty-lwebpush forget-silence silence-unknown-ok wrong-vapid-key wrong-encryption-key fetch-not-uidfetch no-vanished" -- "${cur}"))
                     return 0
                     ;;
                 --server)

@@ -43,6 +43,7 @@ set edit:completion:arg-completer[imapwebpush] = {|@words|
             cand silwebpush 'SILWEBPUSH: silence a subscription for SECONDS (0 ends it), or for this session (§5.5)'
             cand subscribe 'The whole flow: subscribe with a local endpoint, acknowledge, then stream notifications'
             cand listen 'The push endpoint alone (no IMAP): receive, verify, decrypt and show pushes'
+            cand check 'Conformance suite: run the catalogue of checks against a server (exit 1 when a MUST fails)'
             cand repl 'An interactive session over one connection: the commands above, select, append, raw…, pushes printed as they arrive'
             cand serve 'A reference IMAP WEBPUSH server, in memory, that sends real pushes'
             cand demo 'Start serve and an https endpoint on loopback, subscribe, deliver a mail, expunge it: the protocol in one run'
@@ -223,6 +224,42 @@ set edit:completion:arg-completer[imapwebpush] = {|@words|
             cand --timeout 'Network timeout in seconds (connect, handshake, every read)'
             cand --tls-self-signed 'Serve https with a certificate from a throwaway CA made now (its CA file''s path is printed); on loopback the local CA is the default'
             cand --http 'Serve plain http, even on loopback (the draft requires https: only for servers that allow http endpoints)'
+            cand --insecure 'Skip certificate verification (a warning is printed)'
+            cand --json 'Machine-readable output: one JSON document or one object per line'
+            cand -v 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
+            cand --verbose 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'imapwebpush;check'= {
+            cand --keys 'Keys file (default: $XDG_DATA_HOME/imapwebpush/keys.json, created mode 0600 if missing)'
+            cand --listen 'Address for the endpoint to listen on'
+            cand --public-url 'The URL base given out instead of the listen address (e.g. a tunnel)'
+            cand --tls-cert 'Serve https with this certificate chain (with --tls-key)'
+            cand --tls-key 'The private key for --tls-cert'
+            cand --count 'Exit after N pushes (for subscribe: after the ACKWEBPUSH push, which does not count)'
+            cand --only 'Run only these checks: IDs or globs, comma-separated or repeated (e.g. "5.2/*")'
+            cand --skip 'Leave out these checks: IDs or globs, comma-separated or repeated'
+            cand --retry-window 'Seconds to watch for a retry that should wait 5 minutes (after 429 without Retry-After, or 5xx)'
+            cand --format 'Report format (--json is --format json)'
+            cand --output 'Write the report to FILE instead of stdout'
+            cand --mailbox 'Mailbox to append test messages to (default: imapwebpush-check, created and deleted)'
+            cand -s 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)'
+            cand --server 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)'
+            cand --tls 'Override the URL''s scheme; "none" (plaintext) must be asked for by name'
+            cand -u 'User to log in as'
+            cand --user 'User to log in as'
+            cand --password-command 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)'
+            cand --ca-file 'Extra trust roots (PEM) besides the webpki roots; repeatable'
+            cand --color 'When to color human output (NO_COLOR is honoured)'
+            cand --timeout 'Network timeout in seconds (connect, handshake, every read)'
+            cand --tls-self-signed 'Serve https with a certificate from a throwaway CA made now (its CA file''s path is printed); on loopback the local CA is the default'
+            cand --http 'Serve plain http, even on loopback (the draft requires https: only for servers that allow http endpoints)'
+            cand --list 'List the checks (ID, level, title) and exit; needs no server'
+            cand --strict 'SHOULD checks that fail make the run fail (exit 1)'
+            cand --include-slow 'Also run the checks that wait minutes (token lifetime, 5-minute retries)'
             cand --insecure 'Skip certificate verification (a warning is printed)'
             cand --json 'Machine-readable output: one JSON document or one object per line'
             cand -v 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
@@ -436,6 +473,7 @@ set edit:completion:arg-completer[imapwebpush] = {|@words|
             cand silwebpush 'SILWEBPUSH: silence a subscription for SECONDS (0 ends it), or for this session (§5.5)'
             cand subscribe 'The whole flow: subscribe with a local endpoint, acknowledge, then stream notifications'
             cand listen 'The push endpoint alone (no IMAP): receive, verify, decrypt and show pushes'
+            cand check 'Conformance suite: run the catalogue of checks against a server (exit 1 when a MUST fails)'
             cand repl 'An interactive session over one connection: the commands above, select, append, raw…, pushes printed as they arrive'
             cand serve 'A reference IMAP WEBPUSH server, in memory, that sends real pushes'
             cand demo 'Start serve and an https endpoint on loopback, subscribe, deliver a mail, expunge it: the protocol in one run'
@@ -459,6 +497,8 @@ set edit:completion:arg-completer[imapwebpush] = {|@words|
         &'imapwebpush;help;subscribe'= {
         }
         &'imapwebpush;help;listen'= {
+        }
+        &'imapwebpush;help;check'= {
         }
         &'imapwebpush;help;repl'= {
         }

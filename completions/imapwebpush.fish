@@ -48,6 +48,7 @@ complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "lwebpush" -
 complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "silwebpush" -d 'SILWEBPUSH: silence a subscription for SECONDS (0 ends it), or for this session (§5.5)'
 complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "subscribe" -d 'The whole flow: subscribe with a local endpoint, acknowledge, then stream notifications'
 complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "listen" -d 'The push endpoint alone (no IMAP): receive, verify, decrypt and show pushes'
+complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "check" -d 'Conformance suite: run the catalogue of checks against a server (exit 1 when a MUST fails)'
 complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "repl" -d 'An interactive session over one connection: the commands above, select, append, raw…, pushes printed as they arrive'
 complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "serve" -d 'A reference IMAP WEBPUSH server, in memory, that sends real pushes'
 complete -c imapwebpush -n "__fish_imapwebpush_needs_command" -f -a "demo" -d 'Start serve and an https endpoint on loopback, subscribe, deliver a mail, expunge it: the protocol in one run'
@@ -212,6 +213,41 @@ complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l json 
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -s V -l version -d 'Print version'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l keys -d 'Keys file (default: $XDG_DATA_HOME/imapwebpush/keys.json, created mode 0600 if missing)' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l listen -d 'Address for the endpoint to listen on' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l public-url -d 'The URL base given out instead of the listen address (e.g. a tunnel)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l tls-cert -d 'Serve https with this certificate chain (with --tls-key)' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l tls-key -d 'The private key for --tls-cert' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l count -d 'Exit after N pushes (for subscribe: after the ACKWEBPUSH push, which does not count)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l only -d 'Run only these checks: IDs or globs, comma-separated or repeated (e.g. "5.2/*")' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l skip -d 'Leave out these checks: IDs or globs, comma-separated or repeated' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l retry-window -d 'Seconds to watch for a retry that should wait 5 minutes (after 429 without Retry-After, or 5xx)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l format -d 'Report format (--json is --format json)' -r -f -a "human\t''
+json\t''
+junit\t''"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l output -d 'Write the report to FILE instead of stdout' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l mailbox -d 'Mailbox to append test messages to (default: imapwebpush-check, created and deleted)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
+starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
+none\t'Plaintext. Passwords cross the network in clear; only when asked by name'"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -s u -l user -d 'User to log in as' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l password-command -d 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l ca-file -d 'Extra trust roots (PEM) besides the webpki roots; repeatable' -r -F
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l color -d 'When to color human output (NO_COLOR is honoured)' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l timeout -d 'Network timeout in seconds (connect, handshake, every read)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l tls-self-signed -d 'Serve https with a certificate from a throwaway CA made now (its CA file\'s path is printed); on loopback the local CA is the default'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l http -d 'Serve plain http, even on loopback (the draft requires https: only for servers that allow http endpoints)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l list -d 'List the checks (ID, level, title) and exit; needs no server'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l strict -d 'SHOULD checks that fail make the run fail (exit 1)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l include-slow -d 'Also run the checks that wait minutes (token lifetime, 5-minute retries)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l insecure -d 'Skip certificate verification (a warning is printed)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l json -d 'Machine-readable output: one JSON document or one object per line'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -s V -l version -d 'Print version'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand repl" -l keys -d 'Keys file for listen, subscribe and keys (default: $XDG_DATA_HOME/imapwebpush/keys.json)' -r -F
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand repl" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand repl" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
@@ -257,7 +293,23 @@ long-jwt-exp\t'The VAPID JWT\'s `exp` is 48 hours ahead, past the 24-hour limit 
 no-jwt-sub\t'The VAPID JWT has no `sub` claim (RFC 8292 §2.1 SHOULD)'
 ignore-silence\t'Silenced subscriptions are pushed to anyway (§5.5)'
 keep-after-410\t'A subscription whose endpoint answered 404/410 (any 4xx) is kept (§7.4 MUST)'
-ignore-retry-after\t'After a 429 the next request goes at once, whatever Retry-After says (§7.4 MUST)'"
+ignore-retry-after\t'After a 429 the next request goes at once, whatever Retry-After says (§7.4 MUST)'
+no-webpush-capability\t'WEBPUSH is left out of the capabilities (§4 MUST)'
+extension-before-login\t'The five commands are served before authentication (§5: authenticated or selected state only)'
+malformed-vapid-key\t'GETVAPID and WEBPUSH send a truncated VAPID key, not a P-256 point (§6.1 MUST)'
+accept-http-endpoint\t'WEBPUSH accepts http:// endpoints (§5.2: the URI MUST use https)'
+accept-bad-keys\t'WEBPUSH accepts a short or off-curve P256DH key and a bad auth secret (§5.2 MUST)'
+ignore-delete\t'WEBPUSH <id> NIL answers OK but keeps the subscription (§5.2)'
+refuse-unknown-delete\t'Deleting an unknown subscription ID is answered NO (§5.2: OK)'
+reusable-token\t'A token activates again after its first use (§5.3)'
+accept-unknown-token\t'ACKWEBPUSH with an unknown token is answered OK (§5.3: NO)'
+empty-lwebpush\t'LWEBPUSH answers OK with no subscriptions (§5.4 MUST)'
+forget-silence\t'SILWEBPUSH answers OK but silences nothing (§5.5)'
+silence-unknown-ok\t'SILWEBPUSH on an unknown ID is answered OK (§5.5: NO)'
+wrong-vapid-key\t'Pushes are signed with a VAPID key other than GETVAPID\'s (§5.1, RFC 8292)'
+wrong-encryption-key\t'Pushes are encrypted for a key other than the subscription\'s (§5.2 MUST, RFC 8291)'
+fetch-not-uidfetch\t'New mail is pushed as FETCH, not UIDFETCH (§7.1 MUST)'
+no-vanished\t'Expunges are pushed as EXPUNGE, not VANISHED (§7.1 MUST)'"
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
 starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
@@ -387,20 +439,21 @@ complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -l 
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen repl serve demo decode keys completions help" -f -a "capability" -d 'Show the server\'s capabilities, WEBPUSH highlighted (logs in first when --user is set)'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen repl serve demo decode keys completions help" -f -a "getvapid" -d 'GETVAPID: show the server\'s VAPID public key (§5.1)'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen repl serve demo decode keys completions help" -f -a "webpush" -d 'WEBPUSH: create or update a subscription, or delete it with --delete (§5.2)'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen repl serve demo decode keys completions help" -f -a "ackwebpush" -d 'ACKWEBPUSH: confirm a subscription with the token from its first push (§5.3)'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen repl serve demo decode keys completions help" -f -a "lwebpush" -d 'LWEBPUSH: list subscriptions (§5.4)'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen repl serve demo decode keys completions help" -f -a "silwebpush" -d 'SILWEBPUSH: silence a subscription for SECONDS (0 ends it), or for this session (§5.5)'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen repl serve demo decode keys completions help" -f -a "subscribe" -d 'The whole flow: subscribe with a local endpoint, acknowledge, then stream notifications'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen repl serve demo decode keys completions help" -f -a "listen" -d 'The push endpoint alone (no IMAP): receive, verify, decrypt and show pushes'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen repl serve demo decode keys completions help" -f -a "repl" -d 'An interactive session over one connection: the commands above, select, append, raw…, pushes printed as they arrive'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen repl serve demo decode keys completions help" -f -a "serve" -d 'A reference IMAP WEBPUSH server, in memory, that sends real pushes'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen repl serve demo decode keys completions help" -f -a "demo" -d 'Start serve and an https endpoint on loopback, subscribe, deliver a mail, expunge it: the protocol in one run'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen repl serve demo decode keys completions help" -f -a "decode" -d 'Decrypt captured push payloads and explain them (files, or stdin with "-" or nothing)'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen repl serve demo decode keys completions help" -f -a "keys" -d 'Make or show the local keypair and auth secret'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen repl serve demo decode keys completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen repl serve demo decode keys completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen check repl serve demo decode keys completions help" -f -a "capability" -d 'Show the server\'s capabilities, WEBPUSH highlighted (logs in first when --user is set)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen check repl serve demo decode keys completions help" -f -a "getvapid" -d 'GETVAPID: show the server\'s VAPID public key (§5.1)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen check repl serve demo decode keys completions help" -f -a "webpush" -d 'WEBPUSH: create or update a subscription, or delete it with --delete (§5.2)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen check repl serve demo decode keys completions help" -f -a "ackwebpush" -d 'ACKWEBPUSH: confirm a subscription with the token from its first push (§5.3)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen check repl serve demo decode keys completions help" -f -a "lwebpush" -d 'LWEBPUSH: list subscriptions (§5.4)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen check repl serve demo decode keys completions help" -f -a "silwebpush" -d 'SILWEBPUSH: silence a subscription for SECONDS (0 ends it), or for this session (§5.5)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen check repl serve demo decode keys completions help" -f -a "subscribe" -d 'The whole flow: subscribe with a local endpoint, acknowledge, then stream notifications'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen check repl serve demo decode keys completions help" -f -a "listen" -d 'The push endpoint alone (no IMAP): receive, verify, decrypt and show pushes'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen check repl serve demo decode keys completions help" -f -a "check" -d 'Conformance suite: run the catalogue of checks against a server (exit 1 when a MUST fails)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen check repl serve demo decode keys completions help" -f -a "repl" -d 'An interactive session over one connection: the commands above, select, append, raw…, pushes printed as they arrive'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen check repl serve demo decode keys completions help" -f -a "serve" -d 'A reference IMAP WEBPUSH server, in memory, that sends real pushes'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen check repl serve demo decode keys completions help" -f -a "demo" -d 'Start serve and an https endpoint on loopback, subscribe, deliver a mail, expunge it: the protocol in one run'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen check repl serve demo decode keys completions help" -f -a "decode" -d 'Decrypt captured push payloads and explain them (files, or stdin with "-" or nothing)'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen check repl serve demo decode keys completions help" -f -a "keys" -d 'Make or show the local keypair and auth secret'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen check repl serve demo decode keys completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen check repl serve demo decode keys completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "generate" -d 'Generate a P-256 keypair and auth secret into a file (mode 0600)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "show" -d 'Print the keys as a W3C PushSubscription JSON'

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::commands::{completions, decode, extension, keys, listen, repl, subscribe};
+use crate::commands::{check, completions, decode, extension, keys, listen, repl, subscribe};
 use crate::imap::TlsMode;
 use crate::ops::endpoint::{EndpointSpec, TlsChoice};
 
@@ -150,6 +150,9 @@ pub enum Command {
 
     /// The push endpoint alone (no IMAP): receive, verify, decrypt and show pushes
     Listen(listen::ListenArgs),
+
+    /// Conformance suite: run the catalogue of checks against a server (exit 1 when a MUST fails)
+    Check(check::CheckArgs),
 
     /// An interactive session over one connection: the commands above, select, append, raw…, pushes printed as they arrive
     Repl(repl::ReplArgs),

@@ -20,11 +20,14 @@
 //! - [`repl`]: the interactive front end (rustyline) over the same
 //!   operations, with the endpoint in the background.
 //! - [`secret`]: values that never print.
+//! - [`check`]: the conformance suite: a catalogue of checks as data,
+//!   the runner, and its reports.
 //! - [`cli`]: clap types only; [`commands`]: one module per subcommand;
 //!   [`output`]: human and JSON printing of every result type.
 
 #![forbid(unsafe_code)]
 
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod datetime;

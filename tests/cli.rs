@@ -181,7 +181,7 @@ fn usage_errors_are_exit_2() {
 }
 
 /// Every subcommand, as `--help` lists them.
-const COMMANDS: [&str; 14] = [
+const COMMANDS: [&str; 15] = [
     "capability",
     "getvapid",
     "webpush",
@@ -190,6 +190,7 @@ const COMMANDS: [&str; 14] = [
     "silwebpush",
     "subscribe",
     "listen",
+    "check",
     "repl",
     "serve",
     "demo",

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod check;
 mod cli;
 mod crosscheck;
 mod decode;

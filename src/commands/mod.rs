@@ -16,6 +16,7 @@ use crate::output::Printer;
 use crate::tls::Trust;
 
 pub mod capability;
+pub mod check;
 pub mod completions;
 pub mod decode;
 pub mod demo;
@@ -106,6 +107,7 @@ async fn dispatch(cx: &Context, command: Command) -> anyhow::Result<Exit> {
         Command::Keys(a) => keys::run(cx, &a),
         Command::Subscribe(a) => subscribe::run(cx, &a).await,
         Command::Listen(a) => listen::run(cx, &a).await,
+        Command::Check(a) => check::run(cx, &a).await,
         Command::Repl(a) => repl::run(cx, &a).await,
         Command::Serve(a) => serve::run(cx, &a).await,
         Command::Demo => demo::run(cx).await,

@@ -33,6 +33,38 @@ pub enum Fault {
     KeepAfter410,
     /// After a 429 the next request goes at once, whatever Retry-After says (§7.4 MUST)
     IgnoreRetryAfter,
+    /// WEBPUSH is left out of the capabilities (§4 MUST)
+    NoWebpushCapability,
+    /// The five commands are served before authentication (§5: authenticated or selected state only)
+    ExtensionBeforeLogin,
+    /// GETVAPID and WEBPUSH send a truncated VAPID key, not a P-256 point (§6.1 MUST)
+    MalformedVapidKey,
+    /// WEBPUSH accepts http:// endpoints (§5.2: the URI MUST use https)
+    AcceptHttpEndpoint,
+    /// WEBPUSH accepts a short or off-curve P256DH key and a bad auth secret (§5.2 MUST)
+    AcceptBadKeys,
+    /// WEBPUSH <id> NIL answers OK but keeps the subscription (§5.2)
+    IgnoreDelete,
+    /// Deleting an unknown subscription ID is answered NO (§5.2: OK)
+    RefuseUnknownDelete,
+    /// A token activates again after its first use (§5.3)
+    ReusableToken,
+    /// ACKWEBPUSH with an unknown token is answered OK (§5.3: NO)
+    AcceptUnknownToken,
+    /// LWEBPUSH answers OK with no subscriptions (§5.4 MUST)
+    EmptyLwebpush,
+    /// SILWEBPUSH answers OK but silences nothing (§5.5)
+    ForgetSilence,
+    /// SILWEBPUSH on an unknown ID is answered OK (§5.5: NO)
+    SilenceUnknownOk,
+    /// Pushes are signed with a VAPID key other than GETVAPID's (§5.1, RFC 8292)
+    WrongVapidKey,
+    /// Pushes are encrypted for a key other than the subscription's (§5.2 MUST, RFC 8291)
+    WrongEncryptionKey,
+    /// New mail is pushed as FETCH, not UIDFETCH (§7.1 MUST)
+    FetchNotUidfetch,
+    /// Expunges are pushed as EXPUNGE, not VANISHED (§7.1 MUST)
+    NoVanished,
 }
 
 /// The set of faults a server was started with.

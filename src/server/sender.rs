@@ -263,6 +263,12 @@ async fn worker(
     mut rx: mpsc::UnboundedReceiver<Job>,
 ) {
     let faults = store.faults().clone();
+    // Fault wrong-vapid-key: a signer GETVAPID never showed.
+    let stranger = faults
+        .has(Fault::WrongVapidKey)
+        .then(VapidSigner::generate)
+        .and_then(Result::ok)
+        .map(Arc::new);
     let mut blocked_until: Option<Instant> = None;
     let mut jwt: Option<JwtCache> = None;
     while let Some(job) = rx.recv().await {
@@ -273,13 +279,24 @@ async fn worker(
         if !store.exists(&target.account, target.serial) {
             continue;
         }
-        let signer = job.signer.clone().unwrap_or_else(|| store.vapid_signer());
+        let signer = match &stranger {
+            Some(s) => s.clone(),
+            None => job.signer.clone().unwrap_or_else(|| store.vapid_signer()),
+        };
+        // Fault wrong-encryption-key: a key that is not the subscription's.
+        let stranger_key = faults
+            .has(Fault::WrongEncryptionKey)
+            .then(ece::UaKeys::generate)
+            .and_then(Result::ok)
+            .map(|k| *k.public());
         let authorization = match cached_jwt(&mut jwt, &signer, target, &config, &store) {
             Some(a) => a,
             None => continue,
         };
         let body = match ece::encrypt(
-            target.fields.p256dh.point(),
+            stranger_key
+                .as_ref()
+                .unwrap_or(target.fields.p256dh.point()),
             target.fields.auth.bytes(),
             &job.plaintext.bytes,
             &EncryptOptions::default(),
@@ -486,11 +503,18 @@ pub fn build(events: &[(String, MailEvent)], enabled: Enabled, faults: &Faults) 
                     full.extend_from_slice(format!("{modseq})\r\n").as_bytes());
                     short.extend_from_slice(format!("{modseq})\r\n").as_bytes());
                     let minimal = format!("* {uid} UIDFETCH (UID {uid}{modseq})\r\n").into_bytes();
-                    let choices: Vec<Vec<u8>> = if oversize {
+                    let mut choices: Vec<Vec<u8>> = if oversize {
                         vec![full]
                     } else {
                         vec![full, short, minimal, b"* SYNC EXISTS\r\n".to_vec()]
                     };
+                    if faults.has(Fault::FetchNotUidfetch) {
+                        for c in &mut choices {
+                            if let Some(at) = c.windows(10).position(|w| w == b" UIDFETCH ") {
+                                c.splice(at..at + 10, b" FETCH ".iter().copied());
+                            }
+                        }
+                    }
                     packer.add(name, &select, choices, oversize);
                 }
                 MailEvent::Flags { uid, .. } if gone.contains(uid) => {}
@@ -521,11 +545,23 @@ pub fn build(events: &[(String, MailEvent)], enabled: Enabled, faults: &Faults) 
         }
         if !vanished.is_empty() {
             vanished.sort_unstable();
-            let line = format!("* VANISHED {}\r\n", format_set(&vanished)).into_bytes();
+            let line = if faults.has(Fault::NoVanished) {
+                vanished
+                    .iter()
+                    .map(|u| format!("* {u} EXPUNGE\r\n"))
+                    .collect::<String>()
+                    .into_bytes()
+            } else {
+                format!("* VANISHED {}\r\n", format_set(&vanished)).into_bytes()
+            };
             packer.add(
                 name,
                 &select,
-                vec![line, b"* SYNC VANISHED\r\n".to_vec()],
+                if faults.has(Fault::NoVanished) {
+                    vec![line]
+                } else {
+                    vec![line, b"* SYNC VANISHED\r\n".to_vec()]
+                },
                 oversize,
             );
         }

@@ -83,6 +83,9 @@ impl Session {
             "IMAP4rev1 IMAP4rev2 LITERAL+ ENABLE IDLE UIDPLUS UNSELECT CONDSTORE QRESYNC \
              UTF8=ACCEPT WEBPUSH XROTATEVAPID",
         );
+        if self.shared.store.faults().has(Fault::NoWebpushCapability) {
+            caps = caps.replace(" WEBPUSH", "");
+        }
         if self.user.is_none() {
             if !self.conn.is_tls() {
                 caps.push_str(" STARTTLS");
@@ -237,6 +240,11 @@ impl Session {
             "AUTHENTICATE" if !authed => self.authenticate(tag, args).await?,
             "STARTTLS" | "LOGIN" | "AUTHENTICATE" => {
                 return Err(Reply::Bad("already authenticated".into()))
+            }
+            "GETVAPID" | "WEBPUSH" | "ACKWEBPUSH" | "LWEBPUSH" | "SILWEBPUSH"
+                if self.shared.store.faults().has(Fault::ExtensionBeforeLogin) =>
+            {
+                self.extension(tag, name, args)?
             }
             _ if !authed => {
                 return Err(Reply::Bad(format!(
@@ -580,13 +588,27 @@ impl Session {
     fn extension(&mut self, tag: &str, name: &str, args: &[u8]) -> Result<(), Reply> {
         let text = std::str::from_utf8(args).map_err(|_| Reply::bad("arguments are not UTF-8"))?;
         let faults = self.shared.store.faults().clone();
-        let cmd = Command::parse(name, text, self.shared.config.allow_http_endpoints)
-            .ok_or(Reply::bad("unknown command"))?
-            .map_err(|e| Reply::Bad(e.to_string()))?;
+        let allow_http =
+            self.shared.config.allow_http_endpoints || faults.has(Fault::AcceptHttpEndpoint);
+        let cmd =
+            match Command::parse(name, text, allow_http).ok_or(Reply::bad("unknown command"))? {
+                Ok(c) => c,
+                Err(_) if faults.has(Fault::AcceptBadKeys) && name == "WEBPUSH" => {
+                    // Fault: answer as if the fields were fine, storing nothing.
+                    let mut words = text.split(' ');
+                    let (id, endpoint) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+                    self.line(format!("* WEBPUSH {id} {endpoint} NIL"));
+                    self.ok(tag, "WEBPUSH completed");
+                    return Ok(());
+                }
+                Err(e) => return Err(Reply::Bad(e.to_string())),
+            };
         let user = self.user().to_owned();
         let store = self.shared.store.clone();
         let vapid_line = |s: &mut Self| {
-            if !faults.has(Fault::NoVapidResponse) {
+            if faults.has(Fault::MalformedVapidKey) {
+                s.line(format!("* VAPID {}", &store.vapid_key().as_str()[..40]));
+            } else if !faults.has(Fault::NoVapidResponse) {
                 s.line(format!("* VAPID {}", store.vapid_key()));
             }
         };
@@ -615,7 +637,19 @@ impl Session {
                 id,
                 subscription: None,
             } => {
-                store.webpush_delete(&user, &id);
+                let known = !store
+                    .lwebpush(
+                        &user,
+                        &crate::webpush::ListPattern::parse(id.as_str())
+                            .map_err(|e| Reply::Bad(e.to_string()))?,
+                    )
+                    .is_empty();
+                if !known && faults.has(Fault::RefuseUnknownDelete) {
+                    return Err(Reply::No(format!("no subscription {id}")));
+                }
+                if !faults.has(Fault::IgnoreDelete) {
+                    store.webpush_delete(&user, &id);
+                }
                 self.ok(tag, "WEBPUSH completed");
             }
             Command::AckWebPush(token) => match store.ackwebpush(&user, token.as_str()) {
@@ -625,16 +659,30 @@ impl Session {
                     }
                     self.ok(tag, "ACKWEBPUSH completed");
                 }
+                None if faults.has(Fault::AcceptUnknownToken) => {
+                    self.ok(tag, "ACKWEBPUSH completed")
+                }
                 // The draft's own wording (§5.3 example).
                 None => self.line(format!("{tag} NO ACKWEBPUSH completed")),
             },
             Command::LWebPush(pattern) => {
-                for info in store.lwebpush(&user, &pattern) {
+                let all = store.lwebpush(&user, &pattern);
+                let shown = if faults.has(Fault::EmptyLwebpush) {
+                    &[][..]
+                } else {
+                    &all[..]
+                };
+                for info in shown {
                     self.line(format!("* {info}"));
                 }
                 self.ok(tag, "LWEBPUSH completed");
             }
             Command::SilWebPush(id, silence) => {
+                let silence = if faults.has(Fault::ForgetSilence) {
+                    Silence::Seconds(0)
+                } else {
+                    silence
+                };
                 let info = match silence {
                     Silence::Seconds(n) => store.silence(&user, &id, n),
                     Silence::Session => store.silence_session(&user, &id).map(|(info, serial)| {
@@ -646,6 +694,9 @@ impl Session {
                     Some(info) => {
                         self.line(format!("* {info}"));
                         self.ok(tag, "SILWEBPUSH completed");
+                    }
+                    None if faults.has(Fault::SilenceUnknownOk) => {
+                        self.ok(tag, "SILWEBPUSH completed")
                     }
                     None => {
                         return Err(Reply::No(format!(

@@ -735,7 +735,9 @@ impl Store {
         let age = now.duration_since(t.issued).unwrap_or_default();
         let valid = age <= TOKEN_LIFETIME && t.generation == generation;
         let (serial, version) = (t.serial, t.version);
-        acct.tokens.remove(pos);
+        if !self.faults.has(Fault::ReusableToken) {
+            acct.tokens.remove(pos);
+        }
         if !valid {
             return None;
         }
