@@ -124,6 +124,17 @@ pub fn report(diag: &Printer, e: &anyhow::Error) -> Exit {
 }
 
 fn hint_of(e: &anyhow::Error) -> Option<String> {
+    typed_hint(e).or_else(|| {
+        e.chain().find_map(|c| {
+            let io = c.downcast_ref::<std::io::Error>()?;
+            (io.kind() == std::io::ErrorKind::AddrInUse).then(|| {
+                "another program listens on that address: pick another with --listen ADDR (port 0 takes a free one)".to_owned()
+            })
+        })
+    })
+}
+
+fn typed_hint(e: &anyhow::Error) -> Option<String> {
     e.chain().find_map(|c| {
         if let Some(i) = c.downcast_ref::<ImapError>() {
             i.hint().map(str::to_owned)

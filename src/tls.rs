@@ -366,6 +366,10 @@ pub fn explain_handshake_error(e: &std::io::Error) -> (String, Option<&'static s
             };
             (format!("invalid server certificate: {cert:?}"), Some(hint))
         }
+        Some(rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType)) => (
+            "the server did not answer in TLS".to_owned(),
+            Some("this port speaks plaintext first: use imap:// (STARTTLS), or the implicit-TLS port (993) with imaps://"),
+        ),
         Some(other) => (format!("TLS error: {other}"), None),
         None => (e.to_string(), None),
     }

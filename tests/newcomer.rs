@@ -483,3 +483,113 @@ fn listen_on_every_address_points_to_public_url() {
     let err = r.stderr();
     assert!(err.contains("--public-url"), "{err}");
 }
+
+/// A listener on 127.0.0.1:0 that accepts and then writes `greeting`
+/// (nothing when empty) and holds the connection for a while.
+fn silent_or_plain_listener(greeting: &'static [u8]) -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        if let Ok((mut s, _)) = l.accept() {
+            use std::io::Write as _;
+            let _ = s.write_all(greeting);
+            std::thread::sleep(std::time::Duration::from_secs(8));
+        }
+    });
+    addr
+}
+
+/// imap:// against an implicit-TLS port waited the whole --timeout and
+/// said to raise it; imaps:// against a plaintext port said only
+/// "InvalidContentType". Each now names the fix.
+#[test]
+fn the_wrong_tls_mode_is_recognised_and_named() {
+    let bin = Bin::new();
+    let silent = silent_or_plain_listener(b"");
+    let r = bin.run(&[
+        "capability",
+        "-s",
+        &format!("imap://{silent}"),
+        "--timeout",
+        "3",
+    ]);
+    r.expect_code(2);
+    assert!(r.stderr().contains("no greeting"), "{}", r.stderr());
+    assert!(r.stderr().contains("imaps://"), "{}", r.stderr());
+    let plain = silent_or_plain_listener(b"* OK IMAP4rev1 ready\r\n");
+    let r = bin.run(&[
+        "capability",
+        "-s",
+        &format!("imaps://{plain}"),
+        "--timeout",
+        "3",
+    ]);
+    r.expect_code(2);
+    assert!(
+        r.stderr().contains("did not answer in TLS"),
+        "{}",
+        r.stderr()
+    );
+    assert!(r.stderr().contains("imap:// (STARTTLS)"), "{}", r.stderr());
+}
+
+#[test]
+fn a_password_command_that_is_not_found_says_so() {
+    let bin = Bin::new();
+    let plain = silent_or_plain_listener(b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n");
+    let r = bin.run(&[
+        "lwebpush",
+        "-s",
+        &format!("imap://{plain}"),
+        "--tls",
+        "none",
+        "-u",
+        "x",
+        "--password-command",
+        "nosuchcmd-imapwebpush",
+        "--timeout",
+        "3",
+    ]);
+    r.expect_code(2);
+    assert!(
+        r.stderr().contains("did not find the command"),
+        "{}",
+        r.stderr()
+    );
+}
+
+#[test]
+fn an_address_in_use_and_a_damaged_keys_file_come_with_hints() {
+    let bin = Bin::new();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let r = bin.run(&["listen", "--listen", &addr, "--http", "--count", "0"]);
+    r.expect_code(2);
+    assert!(
+        r.stderr().contains("hint: another program listens"),
+        "{}",
+        r.stderr()
+    );
+    let keys = bin.path("k.json");
+    std::fs::write(&keys, b"{not json").unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&keys, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let r = bin.run(&["keys", "show", "--keys", keys.to_str().unwrap()]);
+    r.expect_code(2);
+    assert!(r.stderr().contains("keys generate"), "{}", r.stderr());
+}
+
+/// `cannot connect …: Connection refused` was followed by a cause line
+/// repeating it.
+#[test]
+fn a_cause_is_said_once() {
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = free.local_addr().unwrap().to_string();
+    drop(free);
+    let r = Bin::new().run(&["capability", "-s", &format!("imaps://{addr}")]);
+    r.expect_code(2);
+    assert_eq!(r.stderr().matches("refused").count(), 1, "{}", r.stderr());
+}

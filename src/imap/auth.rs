@@ -43,6 +43,11 @@ async fn run_password_command(cmd: &str) -> Result<Secret<String>, ImapError> {
         .output()
         .await
         .map_err(|e| ImapError::PasswordCommand(e.to_string()))?;
+    if out.status.code() == Some(127) {
+        return Err(ImapError::PasswordCommand(format!(
+            "the shell did not find the command in {cmd:?}"
+        )));
+    }
     if !out.status.success() {
         return Err(ImapError::PasswordCommand(format!(
             "it exited with {}",

@@ -40,6 +40,8 @@ pub enum ImapError {
     Closed,
     #[error("malformed data from the server: {0}")]
     Frame(#[from] FrameError),
+    #[error("the server sent no greeting within {}s", .after.as_secs())]
+    NoGreeting { after: Duration },
     #[error("unexpected greeting: {0}")]
     Greeting(String),
     #[error("authentication failed: {0}")]
@@ -75,6 +77,9 @@ impl ImapError {
             }
             Self::Connect { .. } => "check the host and port, and that the server is running",
             Self::Timeout { .. } => "the server did not answer in time; raise --timeout or check the network",
+            Self::NoGreeting { .. } => {
+                "an IMAP server greets at once: if this port expects TLS from the first byte (usually 993), use imaps://"
+            }
             Self::Handshake { hint, .. } => return *hint,
             Self::StartTlsNotOffered | Self::StartTlsRefused(_) => {
                 "use imaps:// for implicit TLS, or --tls none if you really want plaintext"

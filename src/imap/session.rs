@@ -237,7 +237,15 @@ impl Session {
     }
 
     async fn read_greeting(&mut self) -> Result<(), ImapError> {
-        let frame = self.read_frame().await?;
+        // A server that waits in silence on a plaintext connection is
+        // usually an implicit-TLS port waiting for our ClientHello.
+        let limit = self.timeout.mul_f32(0.9).min(Duration::from_secs(10));
+        let frame = match self.read_frame_within(limit).await {
+            Err(ImapError::Timeout { after, .. }) if !self.stream.is_tls() => {
+                return Err(ImapError::NoGreeting { after })
+            }
+            other => other?,
+        };
         match frame.response {
             Response::Untagged(Untagged::Status(line)) => match line.status {
                 Status::Ok => {}

@@ -53,6 +53,10 @@ impl KeyError {
             }
             Self::Permissions { path, .. } => Some(format!("run: chmod 600 {}", path.display())),
             Self::Read { .. } => Some("create keys with: imapwebpush keys generate".into()),
+            Self::Format { path, .. } => Some(format!(
+                "the file is damaged or not a keys file: move {} aside and run `imapwebpush keys generate` (payloads encrypted for the old keys can no longer be decoded)",
+                path.display()
+            )),
             _ => None,
         }
     }
