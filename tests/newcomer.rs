@@ -514,7 +514,11 @@ fn the_wrong_tls_mode_is_recognised_and_named() {
         "3",
     ]);
     r.expect_code(2);
-    assert!(r.stderr().contains("no greeting"), "{}", r.stderr());
+    assert!(
+        r.stderr().contains("no complete greeting"),
+        "{}",
+        r.stderr()
+    );
     assert!(r.stderr().contains("imaps://"), "{}", r.stderr());
     let plain = silent_or_plain_listener(b"* OK IMAP4rev1 ready\r\n");
     let r = bin.run(&[

@@ -40,7 +40,7 @@ pub enum ImapError {
     Closed,
     #[error("malformed data from the server: {0}")]
     Frame(#[from] FrameError),
-    #[error("the server sent no greeting within {}s", .after.as_secs())]
+    #[error("the server sent no complete greeting within {}s", .after.as_secs())]
     NoGreeting { after: Duration },
     #[error("unexpected greeting: {0}")]
     Greeting(String),
