@@ -26,6 +26,8 @@
 pub mod cli;
 pub mod commands;
 pub mod endpoint;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod imap;
 pub mod output;
 pub mod push;

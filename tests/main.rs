@@ -8,6 +8,7 @@ mod crosscheck;
 mod decode;
 mod draft_examples;
 mod endpoint;
+mod fuzz_corpus;
 mod robustness;
 mod server;
 mod tls;
