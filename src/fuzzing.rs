@@ -349,6 +349,9 @@ pub fn server_command(data: &[u8]) {
                     if p == r {
                         assert!(m);
                     }
+                    if p.len() <= 16 && r.len() <= 16 {
+                        assert_eq!(m, glob_by_backtracking(p.as_bytes(), r.as_bytes()));
+                    }
                 }
             }
         }
@@ -358,6 +361,19 @@ pub fn server_command(data: &[u8]) {
             let _ = syntax::utf7_decode(&s);
             let _ = syntax::SeqSet::parse(&s, u32::MAX);
         }
+    }
+}
+
+/// LIST matching spelled out by backtracking (exponential): on short
+/// inputs, `session::glob` must give the same answer.
+fn glob_by_backtracking(p: &[u8], s: &[u8]) -> bool {
+    match p.split_first() {
+        None => s.is_empty(),
+        Some((b'*', rest)) => (0..=s.len()).any(|i| glob_by_backtracking(rest, &s[i..])),
+        Some((b'%', rest)) => (0..=s.len())
+            .take_while(|&i| i == 0 || s[i - 1] != b'/')
+            .any(|i| glob_by_backtracking(rest, &s[i..])),
+        Some((c, rest)) => s.first() == Some(c) && glob_by_backtracking(rest, &s[1..]),
     }
 }
 
