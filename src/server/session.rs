@@ -779,8 +779,8 @@ mod tests {
 
     /// A LIST pattern with the 8 wildcards the server allows against a
     /// 1000-byte mailbox name must answer at once: the backtracking
-    /// matcher ran for minutes (found with the server_command fuzz
-    /// target's LIST branch), blocking a runtime worker.
+    /// matcher ran for minutes (reproduced through the server_command
+    /// fuzz target's LIST branch), blocking a runtime worker.
     #[test]
     fn list_pattern_matching_is_not_exponential() {
         let (tx, rx) = std::sync::mpsc::channel();
