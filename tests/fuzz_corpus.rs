@@ -6,7 +6,8 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Duration;
 
 use imapwebpush::fuzzing::TARGETS;
 
@@ -51,27 +52,39 @@ fn fuzz_corpus_and_crashers_replay_without_panic_or_hang() {
     }
     let mut all = corpus;
     all.extend(inputs("artifacts"));
+    let (tx, rx) = mpsc::channel();
     // The fuzzer runs targets on the main thread (8 MiB of stack); so do we.
-    let failures = std::thread::Builder::new()
+    let replay = std::thread::Builder::new()
         .stack_size(8 << 20)
         .spawn(move || {
-            let mut failures = vec![];
-            for (target, path) in &all {
-                let data = std::fs::read(path).expect("a readable input");
-                let run = TARGETS.iter().find(|(t, _)| t == target).unwrap().1;
-                let start = Instant::now();
-                let outcome = catch_unwind(AssertUnwindSafe(|| run(&data)));
-                let took = start.elapsed();
-                if outcome.is_err() {
-                    failures.push(format!("{}: panicked", path.display()));
-                } else if took > SLOW {
-                    failures.push(format!("{}: took {took:?}", path.display()));
+            for (target, path) in all {
+                let data = std::fs::read(&path).expect("a readable input");
+                let run = TARGETS.iter().find(|(t, _)| *t == target).unwrap().1;
+                let _ = tx.send(Replay::Start(path.clone()));
+                if catch_unwind(AssertUnwindSafe(|| run(&data))).is_err() {
+                    let _ = tx.send(Replay::Panicked(path));
                 }
             }
-            failures
         })
-        .expect("a replay thread")
-        .join()
-        .expect("the replay thread returns");
+        .expect("a replay thread");
+    let mut current = PathBuf::new();
+    let mut failures = vec![];
+    loop {
+        match rx.recv_timeout(SLOW) {
+            Ok(Replay::Start(p)) => current = p,
+            Ok(Replay::Panicked(p)) => failures.push(format!("{}: panicked", p.display())),
+            Err(RecvTimeoutError::Disconnected) => break,
+            Err(RecvTimeoutError::Timeout) => panic!(
+                "{} has run for over {SLOW:?}: a parser went super-linear",
+                current.display()
+            ),
+        }
+    }
+    replay.join().expect("the replay thread runs to its end");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+enum Replay {
+    Start(PathBuf),
+    Panicked(PathBuf),
 }
