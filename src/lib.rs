@@ -33,6 +33,8 @@ pub mod commands;
 pub mod datetime;
 pub mod endpoint;
 pub mod exit;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod imap;
 pub mod localca;
 pub mod ops;

@@ -10,6 +10,7 @@ mod decode;
 mod draft_examples;
 mod endpoint;
 mod engine;
+mod fuzz_corpus;
 mod hostile;
 mod newcomer;
 mod repl;

@@ -19,7 +19,7 @@ pub mod vapid_file;
 
 mod conn;
 mod mailbox;
-mod session;
+pub(crate) mod session;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

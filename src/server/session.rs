@@ -762,7 +762,7 @@ fn no_args(args: &[u8]) -> Result<(), Reply> {
 }
 
 /// RFC 9051 `tag`: 1*<any ASTRING-CHAR except "+">.
-fn tag_of(cmd: &[u8]) -> Option<&str> {
+pub(crate) fn tag_of(cmd: &[u8]) -> Option<&str> {
     let end = cmd.iter().position(|&c| c == b' ').unwrap_or(cmd.len());
     let tag = &cmd[..end];
     let ok = !tag.is_empty()
@@ -772,7 +772,7 @@ fn tag_of(cmd: &[u8]) -> Option<&str> {
     ok.then(|| std::str::from_utf8(tag).ok()).flatten()
 }
 
-fn split_word(b: &[u8]) -> (String, &[u8]) {
+pub(crate) fn split_word(b: &[u8]) -> (String, &[u8]) {
     let end = b.iter().position(|&c| c == b' ').unwrap_or(b.len());
     let word = String::from_utf8_lossy(&b[..end]).into_owned();
     let rest = b.get(end + 1..).unwrap_or_default();

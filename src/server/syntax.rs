@@ -305,10 +305,12 @@ pub fn mailbox(name: &str, utf8: bool) -> String {
     } else {
         utf7_encode(name)
     };
+    // `[` is an atom character, but a name written with one would read
+    // back as the start of a FETCH section: such names are quoted.
     if !wire.is_empty()
         && wire
             .bytes()
-            .all(|c| crate::webpush::types::is_atom_char(c) && c != b'%' && c != b'*')
+            .all(|c| crate::webpush::types::is_atom_char(c) && !matches!(c, b'%' | b'*' | b'['))
     {
         wire
     } else {

@@ -154,18 +154,42 @@ fn parse_keyword(keyword: &str, rest: Option<&str>) -> Result<ExtResponse, Parse
             // of the input is "incomplete", so give it the line's CRLF back.
             let line = format!("{arg}\r\n");
             match imap_proto::core::astring_utf8(line.as_bytes()) {
-                Ok((b"\r\n", m)) => Ok(ExtResponse::Select {
-                    mailbox: if m.eq_ignore_ascii_case("INBOX") {
-                        "INBOX".to_owned()
+                Ok((b"\r\n", m)) => {
+                    // imap-proto hands a quoted string back as written:
+                    // undo its quoted-specials escapes (RFC 9051 §4.3).
+                    let m = if arg.starts_with('"') {
+                        unescape_quoted(&m)
                     } else {
                         m.into_owned()
-                    },
-                }),
+                    };
+                    Ok(ExtResponse::Select {
+                        mailbox: if m.eq_ignore_ascii_case("INBOX") {
+                            "INBOX".to_owned()
+                        } else {
+                            m
+                        },
+                    })
+                }
                 _ => Err(syntax("SELECT", "a mailbox name (atom or quoted string)")),
             }
         }
         _ => unreachable!("keyword comes from KEYWORDS"),
     }
+}
+
+/// The content of a quoted string whose delimiters are gone: `\\` and
+/// `\"` (the only escapes the grammar allows) become `\` and `"`.
+fn unescape_quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        out.push(if c == '\\' {
+            chars.next().unwrap_or('\\')
+        } else {
+            c
+        });
+    }
+    out
 }
 
 #[cfg(test)]
@@ -225,6 +249,25 @@ mod tests {
             parse("SELECT inbox").unwrap().unwrap(),
             ExtResponse::Select {
                 mailbox: "INBOX".into()
+            }
+        );
+    }
+
+    /// The server writes mailbox `a\b "c"` as `"a\\b \"c\""`; the name
+    /// read back must be the one written, not its escaped form (found by
+    /// the webpush_response fuzz target's encode/parse round trip).
+    #[test]
+    fn select_quoted_mailbox_is_unescaped() {
+        assert_eq!(
+            parse(r#"SELECT "a\\b \"c\"""#).unwrap().unwrap(),
+            ExtResponse::Select {
+                mailbox: r#"a\b "c""#.into()
+            }
+        );
+        assert_eq!(
+            parse(r#"SELECT "\\""#).unwrap().unwrap(),
+            ExtResponse::Select {
+                mailbox: "\\".into()
             }
         );
     }

@@ -1,0 +1,2 @@
+#![no_main]
+imapwebpush_fuzz::target!(imap_framer);

@@ -1,0 +1,2 @@
+#![no_main]
+imapwebpush_fuzz::target!(webpush_fields);
