@@ -3,7 +3,8 @@
 //! mailbox, and FETCH, STORE and EXPUNGE (with their UID forms).
 
 use super::message::internal_date;
-use super::session::{tokens, Reply, Session};
+use super::refusal::{tokens, Refusal};
+use super::store::{Enabled, Store};
 use super::store::{FlagOp, Mailbox, Message};
 use super::syntax::{format_set, literal, SeqSet, Token};
 
@@ -29,10 +30,24 @@ impl Selected {
     }
 }
 
+/// What the mailbox commands need of a connection. The session
+/// implements it, so that this module does not depend on the session's
+/// (which dispatches to it).
+pub(super) trait Ctx {
+    fn store(&self) -> &Store;
+    fn user(&self) -> &str;
+    fn enabled(&self) -> Enabled;
+    fn selected(&mut self) -> &mut Option<Selected>;
+    /// Queues an untagged line (CRLF added).
+    fn line(&mut self, s: impl AsRef<[u8]>);
+    /// Queues the tagged OK.
+    fn ok(&mut self, tag: &str, text: &str);
+}
+
 /// Sends what changed since this connection last looked: expunges (as
 /// EXPUNGE, or VANISHED under QRESYNC), flag changes, then EXISTS.
-pub(super) fn updates(s: &mut Session) {
-    let Some(name) = s.selected.as_ref().map(|sel| sel.name.clone()) else {
+pub(super) fn updates(s: &mut impl Ctx) {
+    let Some(name) = s.selected().as_ref().map(|sel| sel.name.clone()) else {
         return;
     };
     let current: Option<Vec<(u32, u64, Vec<String>)>> = s.store().read(s.user(), &name, |mb| {
@@ -42,13 +57,13 @@ pub(super) fn updates(s: &mut Session) {
             .collect()
     });
     let Some(current) = current else {
-        s.selected = None;
+        *s.selected() = None;
         s.line("* BYE the selected mailbox was deleted");
         return;
     };
-    let (qresync, condstore) = (s.enabled.qresync, s.enabled.condstore);
+    let (qresync, condstore) = (s.enabled().qresync, s.enabled().condstore);
     let mut lines: Vec<String> = Vec::new();
-    let Some(sel) = s.selected.as_mut() else {
+    let Some(sel) = s.selected().as_mut() else {
         return;
     };
     let present = |uid: u32| current.binary_search_by_key(&uid, |c| c.0).ok();
@@ -102,7 +117,7 @@ pub(super) fn updates(s: &mut Session) {
 }
 
 /// FETCH, STORE, EXPUNGE and their UID forms.
-pub(super) fn command(s: &mut Session, tag: &str, name: &str, args: &[u8]) -> Result<(), Reply> {
+pub(super) fn command(s: &mut impl Ctx, tag: &str, name: &str, args: &[u8]) -> Result<(), Refusal> {
     let uid_mode = name.starts_with("UID ");
     match name.trim_start_matches("UID ") {
         "FETCH" => fetch(s, tag, name, uid_mode, args),
@@ -112,20 +127,20 @@ pub(super) fn command(s: &mut Session, tag: &str, name: &str, args: &[u8]) -> Re
 }
 
 /// The (sequence number, UID) pairs a set names.
-fn resolve(s: &Session, set: &Token, uid_mode: bool) -> Result<Vec<(u32, u32)>, Reply> {
+fn resolve(s: &mut impl Ctx, set: &Token, uid_mode: bool) -> Result<Vec<(u32, u32)>, Refusal> {
     let sel = s
-        .selected
+        .selected()
         .as_ref()
-        .ok_or(Reply::bad("no mailbox selected"))?;
-    let text = set.atom().ok_or(Reply::bad("expected a sequence set"))?;
+        .ok_or(Refusal::bad("no mailbox selected"))?;
+    let text = set.atom().ok_or(Refusal::bad("expected a sequence set"))?;
     let star = if uid_mode {
         sel.view.last().map_or(0, |v| v.0)
     } else {
         sel.view.len() as u32
     };
-    let set = SeqSet::parse(text, star).ok_or(Reply::bad("bad sequence set"))?;
+    let set = SeqSet::parse(text, star).ok_or(Refusal::bad("bad sequence set"))?;
     if !uid_mode && sel.view.is_empty() {
-        return Err(Reply::bad("the mailbox is empty: no sequence numbers"));
+        return Err(Refusal::bad("the mailbox is empty: no sequence numbers"));
     }
     Ok(sel
         .view
@@ -137,27 +152,27 @@ fn resolve(s: &Session, set: &Token, uid_mode: bool) -> Result<Vec<(u32, u32)>, 
 }
 
 /// The selected mailbox's name, if it may be changed (SELECT, not EXAMINE).
-fn writable(s: &Session) -> Result<String, Reply> {
+fn writable(s: &mut impl Ctx) -> Result<String, Refusal> {
     let sel = s
-        .selected
+        .selected()
         .as_ref()
-        .ok_or(Reply::bad("no mailbox selected"))?;
+        .ok_or(Refusal::bad("no mailbox selected"))?;
     if sel.read_only {
-        return Err(Reply::No(
+        return Err(Refusal::No(
             "[READ-ONLY] the mailbox was opened with EXAMINE".into(),
         ));
     }
     Ok(sel.name.clone())
 }
 
-pub(super) fn flag_list(l: &[Token]) -> Result<Vec<String>, Reply> {
+pub(super) fn flag_list(l: &[Token]) -> Result<Vec<String>, Refusal> {
     l.iter()
         .map(|t| {
-            let f = t.atom().ok_or(Reply::bad("a flag is an atom"))?;
+            let f = t.atom().ok_or(Refusal::bad("a flag is an atom"))?;
             if let Some(sys) = SYSTEM_FLAGS.iter().find(|s| s.eq_ignore_ascii_case(f)) {
                 Ok((*sys).to_owned())
             } else if f.starts_with('\\') {
-                Err(Reply::Bad(format!("unknown system flag {f}")))
+                Err(Refusal::Bad(format!("unknown system flag {f}")))
             } else {
                 Ok(f.to_owned())
             }
@@ -165,9 +180,15 @@ pub(super) fn flag_list(l: &[Token]) -> Result<Vec<String>, Reply> {
         .collect()
 }
 
-fn store(s: &mut Session, tag: &str, name: &str, uid_mode: bool, args: &[u8]) -> Result<(), Reply> {
+fn store(
+    s: &mut impl Ctx,
+    tag: &str,
+    name: &str,
+    uid_mode: bool,
+    args: &[u8],
+) -> Result<(), Refusal> {
     let t = tokens(args)?;
-    let (set, rest) = t.split_first().ok_or(Reply::bad("STORE takes a set"))?;
+    let (set, rest) = t.split_first().ok_or(Refusal::bad("STORE takes a set"))?;
     // RFC 7162 (UNCHANGEDSINCE n) is accepted and not enforced.
     let rest = match rest.first() {
         Some(Token::List(_)) => &rest[1..],
@@ -175,17 +196,17 @@ fn store(s: &mut Session, tag: &str, name: &str, uid_mode: bool, args: &[u8]) ->
     };
     let (item, flags) = rest
         .split_first()
-        .ok_or(Reply::bad("STORE takes an item"))?;
+        .ok_or(Refusal::bad("STORE takes an item"))?;
     let item = item
         .atom()
-        .ok_or(Reply::bad("bad STORE item"))?
+        .ok_or(Refusal::bad("bad STORE item"))?
         .to_ascii_uppercase();
     let silent = item.ends_with(".SILENT");
     let op = match item.trim_end_matches(".SILENT") {
         "FLAGS" => FlagOp::Replace,
         "+FLAGS" => FlagOp::Add,
         "-FLAGS" => FlagOp::Remove,
-        _ => return Err(Reply::Bad(format!("unknown STORE item {item}"))),
+        _ => return Err(Refusal::Bad(format!("unknown STORE item {item}"))),
     };
     let flags = match flags {
         [Token::List(l)] => flag_list(l)?,
@@ -195,9 +216,9 @@ fn store(s: &mut Session, tag: &str, name: &str, uid_mode: bool, args: &[u8]) ->
     let mailbox = writable(s)?;
     let uids: Vec<u32> = targets.iter().map(|t| t.1).collect();
     let changed = s.store().store_flags(s.user(), &mailbox, &uids, op, &flags);
-    let condstore = s.enabled.condstore;
+    let condstore = s.enabled().condstore;
     let mut lines = Vec::new();
-    if let Some(sel) = s.selected.as_mut() {
+    if let Some(sel) = s.selected().as_mut() {
         for (uid, flags, modseq) in changed {
             let Some(i) = sel.view.iter().position(|v| v.0 == uid) else {
                 continue;
@@ -230,16 +251,16 @@ fn store(s: &mut Session, tag: &str, name: &str, uid_mode: bool, args: &[u8]) ->
 }
 
 fn expunge(
-    s: &mut Session,
+    s: &mut impl Ctx,
     tag: &str,
     name: &str,
     uid_mode: bool,
     args: &[u8],
-) -> Result<(), Reply> {
+) -> Result<(), Refusal> {
     let only = if uid_mode {
         let t = tokens(args)?;
         let [set] = t.as_slice() else {
-            return Err(Reply::bad("UID EXPUNGE takes a UID set"));
+            return Err(Refusal::bad("UID EXPUNGE takes a UID set"));
         };
         Some(
             resolve(s, set, true)?
@@ -249,13 +270,13 @@ fn expunge(
         )
     } else {
         if !args.is_empty() {
-            return Err(Reply::bad("EXPUNGE takes no arguments"));
+            return Err(Refusal::bad("EXPUNGE takes no arguments"));
         }
         None
     };
     let mailbox = writable(s)?;
     s.store().expunge(s.user(), &mailbox, only.as_deref());
-    s.updates();
+    updates(s);
     s.ok(tag, &format!("{name} completed"));
     Ok(())
 }
@@ -282,7 +303,7 @@ enum Part {
     Text,
 }
 
-fn items(t: &Token) -> Result<Vec<Item>, Reply> {
+fn items(t: &Token) -> Result<Vec<Item>, Refusal> {
     let names: Vec<String> = match t {
         Token::Atom(a) => vec![a.to_ascii_uppercase()],
         Token::List(l) => l
@@ -290,10 +311,10 @@ fn items(t: &Token) -> Result<Vec<Item>, Reply> {
             .map(|i| {
                 i.atom()
                     .map(str::to_ascii_uppercase)
-                    .ok_or(Reply::bad("bad fetch item"))
+                    .ok_or(Refusal::bad("bad fetch item"))
             })
             .collect::<Result<_, _>>()?,
-        Token::Str(_) => return Err(Reply::bad("bad fetch item")),
+        Token::Str(_) => return Err(Refusal::bad("bad fetch item")),
     };
     let mut out = Vec::new();
     for n in names {
@@ -315,7 +336,7 @@ fn items(t: &Token) -> Result<Vec<Item>, Reply> {
             "BINARY[]" => &[Item::Binary(true)],
             "BINARY.PEEK[]" => &[Item::Binary(false)],
             "BINARY.SIZE[]" => &[Item::BinarySize],
-            _ => return Err(Reply::Bad(format!("unsupported fetch item {n}"))),
+            _ => return Err(Refusal::Bad(format!("unsupported fetch item {n}"))),
         };
         out.extend_from_slice(more);
     }
@@ -336,7 +357,13 @@ fn part(m: &Message, p: Part) -> &[u8] {
     }
 }
 
-fn fetch(s: &mut Session, tag: &str, name: &str, uid_mode: bool, args: &[u8]) -> Result<(), Reply> {
+fn fetch(
+    s: &mut impl Ctx,
+    tag: &str,
+    name: &str,
+    uid_mode: bool,
+    args: &[u8],
+) -> Result<(), Refusal> {
     let t = tokens(args)?;
     let (set, wanted, changedsince) = match t.as_slice() {
         [set, wanted] => (set, wanted, None),
@@ -345,25 +372,25 @@ fn fetch(s: &mut Session, tag: &str, name: &str, uid_mode: bool, args: &[u8]) ->
             let n = match m.as_slice() {
                 [Token::Atom(k), Token::Atom(n)] if k.eq_ignore_ascii_case("CHANGEDSINCE") => n
                     .parse::<u64>()
-                    .map_err(|_| Reply::bad("bad CHANGEDSINCE"))?,
-                _ => return Err(Reply::bad("unknown FETCH modifier")),
+                    .map_err(|_| Refusal::bad("bad CHANGEDSINCE"))?,
+                _ => return Err(Refusal::bad("unknown FETCH modifier")),
             };
             (set, wanted, Some(n))
         }
-        _ => return Err(Reply::bad("FETCH takes a set and items")),
+        _ => return Err(Refusal::bad("FETCH takes a set and items")),
     };
     let mut items = items(wanted)?;
     if uid_mode && !items.contains(&Item::Uid) {
         items.insert(0, Item::Uid);
     }
-    if (s.enabled.condstore || changedsince.is_some()) && !items.contains(&Item::ModSeq) {
+    if (s.enabled().condstore || changedsince.is_some()) && !items.contains(&Item::ModSeq) {
         items.push(Item::ModSeq);
     }
     let targets = resolve(s, set, uid_mode)?;
     let sel = s
-        .selected
+        .selected()
         .as_ref()
-        .ok_or(Reply::bad("no mailbox selected"))?;
+        .ok_or(Refusal::bad("no mailbox selected"))?;
     let (mailbox, read_only) = (sel.name.clone(), sel.read_only);
     // Reading a body without PEEK sets \Seen (RFC 9051 §6.4.5).
     let marks = items
@@ -378,7 +405,7 @@ fn fetch(s: &mut Session, tag: &str, name: &str, uid_mode: bool, args: &[u8]) ->
                 .store_flags(&user, &mailbox, &uids, FlagOp::Add, &["\\Seen".to_owned()])
         {
             seen_now.push(uid);
-            if let Some(sel) = s.selected.as_mut() {
+            if let Some(sel) = s.selected().as_mut() {
                 if let Some(v) = sel.view.iter_mut().find(|v| v.0 == uid) {
                     v.1 = modseq;
                 }
@@ -397,7 +424,7 @@ fn fetch(s: &mut Session, tag: &str, name: &str, uid_mode: bool, args: &[u8]) ->
                 .collect()
         })
         .unwrap_or_default();
-    let utf8 = s.enabled.utf8;
+    let utf8 = s.enabled().utf8;
     for (seq, m) in messages {
         if changedsince.is_some_and(|c| m.modseq <= c) {
             continue;

@@ -19,6 +19,7 @@ pub mod vapid_file;
 
 mod conn;
 mod mailbox;
+mod refusal;
 pub(crate) mod session;
 
 use std::net::SocketAddr;

@@ -12,6 +12,7 @@ use tokio::sync::watch;
 use super::conn::{Conn, ReadError};
 use super::fault::Fault;
 use super::mailbox::{self as mbx, Selected};
+use super::refusal::{tokens, Refusal};
 use super::store::{Enabled, Store};
 use super::syntax::{self, Token};
 use super::Shared;
@@ -48,8 +49,8 @@ pub(super) struct Session {
     pub(super) out: Vec<u8>,
 }
 
-/// How a command ends the connection, if it does.
-enum Flow {
+/// What the connection does after a command.
+enum Next {
     Continue,
     Close,
 }
@@ -155,16 +156,16 @@ impl Session {
             if self.flush().await.is_err() {
                 return;
             }
-            if let Flow::Close = flow {
+            if let Next::Close = flow {
                 return;
             }
         }
     }
 
-    async fn command(&mut self, cmd: &[u8]) -> Flow {
+    async fn command(&mut self, cmd: &[u8]) -> Next {
         let Some(tag) = tag_of(cmd) else {
             self.line("* BAD a command starts with a tag");
-            return Flow::Continue;
+            return Next::Continue;
         };
         let tag = tag.to_owned();
         let rest = &cmd[tag.len()..];
@@ -179,23 +180,23 @@ impl Session {
         }
         if name.is_empty() {
             self.line(format!("{tag} BAD no command name"));
-            return Flow::Continue;
+            return Next::Continue;
         }
         match self.dispatch(&tag, &name, args).await {
             Ok(flow) => flow,
-            Err(Reply::Bad(why)) => {
+            Err(Refusal::Bad(why)) => {
                 self.line(format!("{tag} BAD {why}"));
-                Flow::Continue
+                Next::Continue
             }
-            Err(Reply::No(why)) => {
+            Err(Refusal::No(why)) => {
                 self.line(format!("{tag} NO {why}"));
-                Flow::Continue
+                Next::Continue
             }
-            Err(Reply::Close) => Flow::Close,
+            Err(Refusal::Close) => Next::Close,
         }
     }
 
-    async fn dispatch(&mut self, tag: &str, name: &str, args: &[u8]) -> Result<Flow, Reply> {
+    async fn dispatch(&mut self, tag: &str, name: &str, args: &[u8]) -> Result<Next, Refusal> {
         let authed = self.user.is_some();
         let selected = self.selected.is_some();
         match name {
@@ -212,34 +213,36 @@ impl Session {
             "LOGOUT" => {
                 self.line("* BYE logging out");
                 self.ok(tag, "LOGOUT completed");
-                return Ok(Flow::Close);
+                return Ok(Next::Close);
             }
             "STARTTLS" if !authed => {
                 no_args(args)?;
                 if self.conn.is_tls() {
-                    return Err(Reply::Bad("already in TLS".into()));
+                    return Err(Refusal::Bad("already in TLS".into()));
                 }
                 self.ok(tag, "begin TLS negotiation now");
-                self.flush().await.map_err(|_| Reply::Close)?;
+                self.flush().await.map_err(|_| Refusal::Close)?;
                 let tls = self.shared.tls.clone();
-                self.conn.start_tls(tls).await.map_err(|_| Reply::Close)?;
+                self.conn.start_tls(tls).await.map_err(|_| Refusal::Close)?;
             }
             "LOGIN" if !authed => {
                 let t = tokens(args)?;
                 let [user, pass] = t.as_slice() else {
-                    return Err(Reply::Bad("LOGIN takes a user name and a password".into()));
+                    return Err(Refusal::Bad(
+                        "LOGIN takes a user name and a password".into(),
+                    ));
                 };
-                let user = user.astring().ok_or(Reply::bad("bad user name"))?;
+                let user = user.astring().ok_or(Refusal::bad("bad user name"))?;
                 let pass = match pass {
                     Token::Atom(a) => a.as_bytes().to_vec(),
                     Token::Str(s) => s.clone(),
-                    Token::List(_) => return Err(Reply::bad("bad password")),
+                    Token::List(_) => return Err(Refusal::bad("bad password")),
                 };
                 self.login(tag, &user, &pass)?;
             }
             "AUTHENTICATE" if !authed => self.authenticate(tag, args).await?,
             "STARTTLS" | "LOGIN" | "AUTHENTICATE" => {
-                return Err(Reply::Bad("already authenticated".into()))
+                return Err(Refusal::Bad("already authenticated".into()))
             }
             "GETVAPID" | "WEBPUSH" | "ACKWEBPUSH" | "LWEBPUSH" | "SILWEBPUSH"
                 if self.shared.store.faults().has(Fault::ExtensionBeforeLogin) =>
@@ -247,7 +250,7 @@ impl Session {
                 self.extension(tag, name, args)?
             }
             _ if !authed => {
-                return Err(Reply::Bad(format!(
+                return Err(Refusal::Bad(format!(
                     "{name} is only valid after LOGIN or AUTHENTICATE"
                 )))
             }
@@ -259,12 +262,16 @@ impl Session {
             "LIST" => self.list(tag, args)?,
             "CREATE" => {
                 let name = self.mailbox_arg(args)?;
-                self.store().create(self.user(), &name).map_err(Reply::no)?;
+                self.store()
+                    .create(self.user(), &name)
+                    .map_err(Refusal::no)?;
                 self.ok(tag, "CREATE completed");
             }
             "DELETE" => {
                 let name = self.mailbox_arg(args)?;
-                self.store().delete(self.user(), &name).map_err(Reply::no)?;
+                self.store()
+                    .delete(self.user(), &name)
+                    .map_err(Refusal::no)?;
                 if self.selected.as_ref().is_some_and(|s| s.name == name) {
                     self.selected = None;
                 }
@@ -279,7 +286,7 @@ impl Session {
             "UNSELECT" | "CLOSE" if selected => {
                 no_args(args)?;
                 if name == "CLOSE" {
-                    let sel = self.selected.as_ref().ok_or(Reply::bad("no mailbox"))?;
+                    let sel = self.selected.as_ref().ok_or(Refusal::bad("no mailbox"))?;
                     if !sel.read_only {
                         let name = sel.name.clone();
                         self.store().expunge(self.user(), &name, None);
@@ -295,11 +302,11 @@ impl Session {
             }
             "FETCH" | "UID FETCH" | "STORE" | "UID STORE" | "EXPUNGE" | "UID EXPUNGE"
             | "UNSELECT" | "CLOSE" => {
-                return Err(Reply::Bad(format!("{name} needs a selected mailbox")))
+                return Err(Refusal::Bad(format!("{name} needs a selected mailbox")))
             }
-            _ => return Err(Reply::Bad(format!("unknown command {name}"))),
+            _ => return Err(Refusal::Bad(format!("unknown command {name}"))),
         }
-        Ok(Flow::Continue)
+        Ok(Next::Continue)
     }
 
     pub(super) fn ok(&mut self, tag: &str, text: &str) {
@@ -310,14 +317,14 @@ impl Session {
         self.user.as_deref().unwrap_or_default()
     }
 
-    fn login(&mut self, tag: &str, user: &str, pass: &[u8]) -> Result<(), Reply> {
+    fn login(&mut self, tag: &str, user: &str, pass: &[u8]) -> Result<(), Refusal> {
         if !self.login_allowed() {
-            return Err(Reply::No(
+            return Err(Refusal::No(
                 "[PRIVACYREQUIRED] use STARTTLS before logging in".into(),
             ));
         }
         let Some(name) = self.store().login(user, pass) else {
-            return Err(Reply::No(
+            return Err(Refusal::No(
                 "[AUTHENTICATIONFAILED] invalid credentials".into(),
             ));
         };
@@ -330,22 +337,22 @@ impl Session {
         Ok(())
     }
 
-    async fn authenticate(&mut self, tag: &str, args: &[u8]) -> Result<(), Reply> {
+    async fn authenticate(&mut self, tag: &str, args: &[u8]) -> Result<(), Refusal> {
         let t = tokens(args)?;
         let (mech, initial) = match t.as_slice() {
             [m] => (m, None),
             [m, Token::Atom(i)] => (m, Some(i.clone())),
             _ => {
-                return Err(Reply::bad(
+                return Err(Refusal::bad(
                     "AUTHENTICATE takes a mechanism and an optional response",
                 ))
             }
         };
         if !mech.atom().is_some_and(|m| m.eq_ignore_ascii_case("PLAIN")) {
-            return Err(Reply::No("only AUTHENTICATE PLAIN is supported".into()));
+            return Err(Refusal::No("only AUTHENTICATE PLAIN is supported".into()));
         }
         if !self.login_allowed() {
-            return Err(Reply::No(
+            return Err(Refusal::No(
                 "[PRIVACYREQUIRED] use STARTTLS before logging in".into(),
             ));
         }
@@ -353,29 +360,29 @@ impl Session {
             Some(i) => i,
             None => {
                 self.line("+ ");
-                self.flush().await.map_err(|_| Reply::Close)?;
-                let line = self.conn.read_line().await.map_err(|_| Reply::Close)?;
+                self.flush().await.map_err(|_| Refusal::Close)?;
+                let line = self.conn.read_line().await.map_err(|_| Refusal::Close)?;
                 String::from_utf8_lossy(&line).trim_end().to_owned()
             }
         };
         if response == "*" {
-            return Err(Reply::Bad("AUTHENTICATE cancelled".into()));
+            return Err(Refusal::Bad("AUTHENTICATE cancelled".into()));
         }
         let decoded = if response == "=" {
             Vec::new()
         } else {
             STANDARD
                 .decode(response.as_bytes())
-                .map_err(|_| Reply::bad("the PLAIN response is not base64"))?
+                .map_err(|_| Refusal::bad("the PLAIN response is not base64"))?
         };
         let parts: Vec<&[u8]> = decoded.split(|&c| c == 0).collect();
         let [authz, user, pass] = parts.as_slice() else {
-            return Err(Reply::bad(
+            return Err(Refusal::bad(
                 "a PLAIN response is authzid NUL authcid NUL password",
             ));
         };
         if !authz.is_empty() && authz != user {
-            return Err(Reply::No(
+            return Err(Refusal::No(
                 "[AUTHORIZATIONFAILED] cannot act as another user".into(),
             ));
         }
@@ -383,14 +390,14 @@ impl Session {
         self.login(tag, &user, pass)
     }
 
-    fn enable(&mut self, tag: &str, args: &[u8]) -> Result<(), Reply> {
+    fn enable(&mut self, tag: &str, args: &[u8]) -> Result<(), Refusal> {
         let t = tokens(args)?;
         if t.is_empty() {
-            return Err(Reply::bad("ENABLE takes capability names"));
+            return Err(Refusal::bad("ENABLE takes capability names"));
         }
         let mut now_on = Vec::new();
         for cap in &t {
-            let cap = cap.atom().ok_or(Reply::bad("a capability is an atom"))?;
+            let cap = cap.atom().ok_or(Refusal::bad("a capability is an atom"))?;
             let upper = cap.to_ascii_uppercase();
             let e = &mut self.enabled;
             match upper.as_str() {
@@ -416,39 +423,39 @@ impl Session {
 
     /// A mailbox name argument, in UTF-8 (decoded from modified UTF-7
     /// unless the client enabled UTF-8).
-    pub(super) fn mailbox_name(&self, t: &Token) -> Result<String, Reply> {
-        let raw = t.astring().ok_or(Reply::bad("bad mailbox name"))?;
+    pub(super) fn mailbox_name(&self, t: &Token) -> Result<String, Refusal> {
+        let raw = t.astring().ok_or(Refusal::bad("bad mailbox name"))?;
         let name = if self.enabled.utf8 {
             raw
         } else {
-            syntax::utf7_decode(&raw).ok_or(Reply::bad("mailbox name is not modified UTF-7"))?
+            syntax::utf7_decode(&raw).ok_or(Refusal::bad("mailbox name is not modified UTF-7"))?
         };
         if name.eq_ignore_ascii_case("INBOX") {
             return Ok("INBOX".into());
         }
         if name.is_empty() || name.len() > 1024 || name.chars().any(char::is_control) {
-            return Err(Reply::bad("bad mailbox name"));
+            return Err(Refusal::bad("bad mailbox name"));
         }
         Ok(name)
     }
 
-    fn mailbox_arg(&self, args: &[u8]) -> Result<String, Reply> {
+    fn mailbox_arg(&self, args: &[u8]) -> Result<String, Refusal> {
         let t = tokens(args)?;
         let [name] = t.as_slice() else {
-            return Err(Reply::bad("expected one mailbox name"));
+            return Err(Refusal::bad("expected one mailbox name"));
         };
         self.mailbox_name(name)
     }
 
-    fn list(&mut self, tag: &str, args: &[u8]) -> Result<(), Reply> {
+    fn list(&mut self, tag: &str, args: &[u8]) -> Result<(), Refusal> {
         let t = tokens(args)?;
         let [_reference, pattern] = t.as_slice() else {
-            return Err(Reply::bad("LIST takes a reference and a pattern"));
+            return Err(Refusal::bad("LIST takes a reference and a pattern"));
         };
-        let pattern = pattern.astring().ok_or(Reply::bad("bad pattern"))?;
+        let pattern = pattern.astring().ok_or(Refusal::bad("bad pattern"))?;
         // Matching costs pattern × name: bound the pattern like a name.
         if pattern.len() > 1024 {
-            return Err(Reply::bad("pattern longer than 1024 bytes"));
+            return Err(Refusal::bad("pattern longer than 1024 bytes"));
         }
         if pattern.is_empty() {
             self.line("* LIST (\\Noselect) \"/\" \"\"");
@@ -469,11 +476,11 @@ impl Session {
         Ok(())
     }
 
-    fn select(&mut self, tag: &str, read_only: bool, args: &[u8]) -> Result<(), Reply> {
+    fn select(&mut self, tag: &str, read_only: bool, args: &[u8]) -> Result<(), Refusal> {
         let t = tokens(args)?;
         let name = match t.as_slice() {
             [n] | [n, Token::List(_)] => self.mailbox_name(n)?,
-            _ => return Err(Reply::bad("SELECT takes a mailbox name")),
+            _ => return Err(Refusal::bad("SELECT takes a mailbox name")),
         };
         self.selected = None;
         let user = self.user().to_owned();
@@ -490,7 +497,7 @@ impl Session {
                     ),
                 )
             })
-            .ok_or(Reply::No("[NONEXISTENT] no such mailbox".into()))?;
+            .ok_or(Refusal::No("[NONEXISTENT] no such mailbox".into()))?;
         let (exists, uidvalidity, uidnext, modseq) = info;
         self.line("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft)");
         self.line(
@@ -512,30 +519,30 @@ impl Session {
         Ok(())
     }
 
-    fn append(&mut self, tag: &str, args: &[u8]) -> Result<(), Reply> {
+    fn append(&mut self, tag: &str, args: &[u8]) -> Result<(), Refusal> {
         let t = tokens(args)?;
         let (name, rest) = t
             .split_first()
-            .ok_or(Reply::bad("APPEND takes a mailbox"))?;
+            .ok_or(Refusal::bad("APPEND takes a mailbox"))?;
         let name = self.mailbox_name(name)?;
         let (message, opts) = rest
             .split_last()
-            .ok_or(Reply::bad("APPEND needs a message literal"))?;
+            .ok_or(Refusal::bad("APPEND needs a message literal"))?;
         let Token::Str(message) = message else {
-            return Err(Reply::bad("the message must be a literal"));
+            return Err(Refusal::bad("the message must be a literal"));
         };
         let mut flags = Vec::new();
         for o in opts {
             match o {
                 Token::List(l) => flags = mbx::flag_list(l)?,
                 Token::Str(_) => {} // date-time: INTERNALDATE is the arrival time
-                Token::Atom(_) => return Err(Reply::bad("unexpected APPEND argument")),
+                Token::Atom(_) => return Err(Refusal::bad("unexpected APPEND argument")),
             }
         }
         let (uidvalidity, uid) = self
             .store()
             .append(self.user(), &name, message.clone(), flags)
-            .map_err(Reply::no)?;
+            .map_err(Refusal::no)?;
         self.updates();
         self.ok(
             tag,
@@ -550,19 +557,19 @@ impl Session {
         mbx::updates(self);
     }
 
-    async fn idle(&mut self, tag: &str) -> Result<Flow, Reply> {
+    async fn idle(&mut self, tag: &str) -> Result<Next, Refusal> {
         self.line("+ idling");
         self.updates();
-        self.flush().await.map_err(|_| Reply::Close)?;
+        self.flush().await.map_err(|_| Refusal::Close)?;
         let mut changes = self.changes.clone();
         loop {
-            if let Some(line) = self.conn.take_line().map_err(|_| Reply::Close)? {
+            if let Some(line) = self.conn.take_line().map_err(|_| Refusal::Close)? {
                 if line.trim_ascii().eq_ignore_ascii_case(b"DONE") {
                     self.ok(tag, "IDLE terminated");
-                    return Ok(Flow::Continue);
+                    return Ok(Next::Continue);
                 }
                 self.line(format!("{tag} BAD expected DONE"));
-                return Ok(Flow::Continue);
+                return Ok(Next::Continue);
             }
             let changed = async {
                 match changes.as_mut() {
@@ -571,27 +578,28 @@ impl Session {
                 }
             };
             tokio::select! {
-                r = self.conn.fill() => if r.is_err() { return Ok(Flow::Close) },
+                r = self.conn.fill() => if r.is_err() { return Ok(Next::Close) },
                 ok = changed => {
-                    if !ok { return Ok(Flow::Close) }
+                    if !ok { return Ok(Next::Close) }
                     self.updates();
-                    self.flush().await.map_err(|_| Reply::Close)?;
+                    self.flush().await.map_err(|_| Refusal::Close)?;
                 }
                 () = tokio::time::sleep(super::IDLE_LIMIT) => {
                     self.line("* BYE IDLE for too long");
-                    return Ok(Flow::Close);
+                    return Ok(Next::Close);
                 }
             }
         }
     }
 
-    fn extension(&mut self, tag: &str, name: &str, args: &[u8]) -> Result<(), Reply> {
-        let text = std::str::from_utf8(args).map_err(|_| Reply::bad("arguments are not UTF-8"))?;
+    fn extension(&mut self, tag: &str, name: &str, args: &[u8]) -> Result<(), Refusal> {
+        let text =
+            std::str::from_utf8(args).map_err(|_| Refusal::bad("arguments are not UTF-8"))?;
         let faults = self.shared.store.faults().clone();
         let allow_http =
             self.shared.config.allow_http_endpoints || faults.has(Fault::AcceptHttpEndpoint);
         let cmd =
-            match Command::parse(name, text, allow_http).ok_or(Reply::bad("unknown command"))? {
+            match Command::parse(name, text, allow_http).ok_or(Refusal::bad("unknown command"))? {
                 Ok(c) => c,
                 Err(_) if faults.has(Fault::AcceptBadKeys) && name == "WEBPUSH" => {
                     // Fault: answer as if the fields were fine, storing nothing.
@@ -601,7 +609,7 @@ impl Session {
                     self.ok(tag, "WEBPUSH completed");
                     return Ok(());
                 }
-                Err(e) => return Err(Reply::Bad(e.to_string())),
+                Err(e) => return Err(Refusal::Bad(e.to_string())),
             };
         let user = self.user().to_owned();
         let store = self.shared.store.clone();
@@ -623,7 +631,7 @@ impl Session {
             } => {
                 let outcome = store
                     .webpush_set(&user, &id, fields, self.enabled)
-                    .map_err(|e| Reply::No(e.to_string()))?;
+                    .map_err(|e| Refusal::No(e.to_string()))?;
                 // §5.2: MUST when inactive after the command; we also send
                 // them when it stays active (MAY), so that a client always
                 // sees the key and the state.
@@ -641,11 +649,11 @@ impl Session {
                     .lwebpush(
                         &user,
                         &crate::webpush::ListPattern::parse(id.as_str())
-                            .map_err(|e| Reply::Bad(e.to_string()))?,
+                            .map_err(|e| Refusal::Bad(e.to_string()))?,
                     )
                     .is_empty();
                 if !known && faults.has(Fault::RefuseUnknownDelete) {
-                    return Err(Reply::No(format!("no subscription {id}")));
+                    return Err(Refusal::No(format!("no subscription {id}")));
                 }
                 if !faults.has(Fault::IgnoreDelete) {
                     store.webpush_delete(&user, &id);
@@ -699,7 +707,7 @@ impl Session {
                         self.ok(tag, "SILWEBPUSH completed")
                     }
                     None => {
-                        return Err(Reply::No(format!(
+                        return Err(Refusal::No(format!(
                             "SILWEBPUSH: {id} is unknown or inactive"
                         )))
                     }
@@ -709,17 +717,17 @@ impl Session {
         Ok(())
     }
 
-    fn rotate(&mut self, tag: &str, args: &[u8]) -> Result<(), Reply> {
+    fn rotate(&mut self, tag: &str, args: &[u8]) -> Result<(), Refusal> {
         no_args(args)?;
         if !self.store().is_admin(self.user()) {
-            return Err(Reply::No(
+            return Err(Refusal::No(
                 "[NOPERM] XROTATEVAPID is for administrators".into(),
             ));
         }
-        let new = VapidSigner::generate().map_err(|e| Reply::No(e.to_string()))?;
+        let new = VapidSigner::generate().map_err(|e| Refusal::No(e.to_string()))?;
         if let Some(path) = &self.shared.config.vapid_key_file {
             super::vapid_file::save(path, &new)
-                .map_err(|e| Reply::No(format!("[SERVERBUG] {e}")))?;
+                .map_err(|e| Refusal::No(format!("[SERVERBUG] {e}")))?;
         }
         let key = new.public().clone();
         let told = self.store().rotate_vapid(new);
@@ -732,32 +740,11 @@ impl Session {
     }
 }
 
-/// A command's failure, answered with its tag.
-pub(super) enum Reply {
-    Bad(String),
-    No(String),
-    Close,
-}
-
-impl Reply {
-    pub(super) fn bad(s: &str) -> Self {
-        Self::Bad(s.to_owned())
-    }
-
-    fn no(s: &str) -> Self {
-        Self::No(s.to_owned())
-    }
-}
-
-pub(super) fn tokens(args: &[u8]) -> Result<Vec<Token>, Reply> {
-    syntax::tokens(args).map_err(Reply::Bad)
-}
-
-fn no_args(args: &[u8]) -> Result<(), Reply> {
+fn no_args(args: &[u8]) -> Result<(), Refusal> {
     if args.iter().all(|c| *c == b' ') {
         Ok(())
     } else {
-        Err(Reply::bad("this command takes no arguments"))
+        Err(Refusal::bad("this command takes no arguments"))
     }
 }
 
@@ -777,4 +764,25 @@ pub(crate) fn split_word(b: &[u8]) -> (String, &[u8]) {
     let word = String::from_utf8_lossy(&b[..end]).into_owned();
     let rest = b.get(end + 1..).unwrap_or_default();
     (word, rest)
+}
+
+impl mbx::Ctx for Session {
+    fn store(&self) -> &Store {
+        Session::store(self)
+    }
+    fn user(&self) -> &str {
+        Session::user(self)
+    }
+    fn enabled(&self) -> Enabled {
+        self.enabled
+    }
+    fn selected(&mut self) -> &mut Option<Selected> {
+        &mut self.selected
+    }
+    fn line(&mut self, s: impl AsRef<[u8]>) {
+        Session::line(self, s)
+    }
+    fn ok(&mut self, tag: &str, text: &str) {
+        Session::ok(self, tag, text)
+    }
 }
