@@ -9,7 +9,7 @@ use colored::Colorize;
 
 use crate::imap::ImapError;
 use crate::ops::flow::FlowError;
-use crate::output::Printer;
+use crate::output::{escape_line, Printer};
 
 /// The exit statuses of PRODUCT.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,13 +98,19 @@ pub fn report(diag: &Printer, e: &anyhow::Error) -> Exit {
     if is_broken_pipe(e) {
         return Exit::Success;
     }
-    let mut text = format!("{} {e}\n", "imapwebpush: error:".red().bold());
+    // Errors quote peers (a greeting, a BYE text, a header): escaped, so
+    // that no control sequence from them reaches the terminal.
+    let mut text = format!(
+        "{} {}\n",
+        "imapwebpush: error:".red().bold(),
+        escape_line(&e.to_string())
+    );
     let mut last = e.to_string();
     for cause in e.chain().skip(1) {
         let c = cause.to_string();
         // thiserror's `{0}` messages repeat their source; say each once.
         if !last.contains(&c) {
-            text.push_str(&format!("  caused by: {c}\n"));
+            text.push_str(&format!("  caused by: {}\n", escape_line(&c)));
         }
         last = c;
     }

@@ -597,3 +597,21 @@ fn a_cause_is_said_once() {
     r.expect_code(2);
     assert_eq!(r.stderr().matches("refused").count(), 1, "{}", r.stderr());
 }
+
+/// A BYE greeting with an OSC sequence (which retitles a terminal) reached
+/// the terminal raw through the error message.
+#[test]
+fn a_hostile_greeting_is_escaped_in_the_error() {
+    let bye = silent_or_plain_listener(b"* BYE \x1b]0;pwned\x07 go away\r\n");
+    let r = Bin::new().run(&[
+        "capability",
+        "-s",
+        &format!("imap://{bye}"),
+        "--timeout",
+        "3",
+    ]);
+    r.expect_code(2);
+    let err = r.stderr();
+    assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
+    assert!(err.contains("\\u{1b}]0;pwned"), "{err:?}");
+}
