@@ -8,6 +8,7 @@ mod crosscheck;
 mod decode;
 mod draft_examples;
 mod endpoint;
+mod endpoint_load;
 mod engine;
 mod hostile;
 mod newcomer;
