@@ -28,6 +28,8 @@ pub const JWT_LIFETIME: Duration = Duration::from_secs(12 * 3600);
 const JWT_REUSE: Duration = Duration::from_secs(3600);
 /// Attempts at one push before it is given up (429, 5xx, network errors).
 const MAX_ATTEMPTS: u32 = 5;
+/// §6.5: a generic SYNC, for changes that fit in no push.
+const GENERIC_SYNC: &[u8] = b"* SYNC\r\n";
 /// The longest wait a push service's Retry-After can impose (§7.4): the
 /// header's value is the peer's, and a subscription blocked for longer is
 /// as good as dead.
@@ -545,36 +547,56 @@ struct Packer<'a> {
 }
 
 impl Packer<'_> {
-    /// Adds the first of `choices` that fits (in this push, else in a new
-    /// one); `force` takes the first whatever its size.
+    /// Adds the richest of `choices` (richest first) that fits: in this
+    /// push if it fits there as rich as in a push of its own, else in a new
+    /// push. If none fits even alone (a mailbox name near the size limit),
+    /// a generic `* SYNC` push (§6.5) says that something changed. `force`
+    /// puts the first choice in this push whatever its size.
     fn add(&mut self, name: &str, select: &[u8], choices: Vec<Vec<u8>>, force: bool) {
-        for fresh in [false, true] {
-            if fresh {
-                if self.cur.is_empty() {
-                    // Already empty: nothing fits in a push of its own.
-                    break;
-                }
+        let header_here = if self.select && self.cur_mailbox.as_deref() != Some(name) {
+            select.len()
+        } else {
+            0
+        };
+        let header_fresh = if self.select { select.len() } else { 0 };
+        let here = choices
+            .iter()
+            .position(|l| self.cur.len() + header_here + l.len() <= MAX_PLAINTEXT);
+        let fresh = choices
+            .iter()
+            .position(|l| header_fresh + l.len() <= MAX_PLAINTEXT);
+        let pick = match (here, fresh) {
+            _ if force => 0,
+            (Some(h), Some(f)) if f < h => {
                 self.finish();
+                f
             }
-            let header = if self.select && self.cur_mailbox.as_deref() != Some(name) {
-                select.len()
-            } else {
-                0
-            };
-            for line in &choices {
-                let fits = self.cur.len() + header + line.len() <= MAX_PLAINTEXT;
-                if fits || force {
-                    if header > 0 {
-                        self.cur.extend_from_slice(select);
-                        self.cur_mailbox = Some(name.to_owned());
-                        self.has_select = true;
-                    }
-                    self.cur.extend_from_slice(line);
-                    self.has_fetch |= line.windows(10).any(|w| w == b" UIDFETCH ");
-                    return;
-                }
+            (Some(h), _) => h,
+            (None, Some(f)) => {
+                self.finish();
+                f
             }
+            (None, None) => return self.generic_sync(),
+        };
+        let line = &choices[pick];
+        if self.select && self.cur_mailbox.as_deref() != Some(name) {
+            self.cur.extend_from_slice(select);
+            self.cur_mailbox = Some(name.to_owned());
+            self.has_select = true;
         }
+        self.cur.extend_from_slice(line);
+        self.has_fetch |= line.windows(10).any(|w| w == b" UIDFETCH ");
+    }
+
+    /// A `* SYNC` push of its own (no SELECT: it names no mailbox), once
+    /// for a run of changes that fit nowhere.
+    fn generic_sync(&mut self) {
+        self.finish();
+        if self.done.last().is_some_and(|p| p.bytes == GENERIC_SYNC) {
+            return;
+        }
+        self.cur.extend_from_slice(GENERIC_SYNC);
+        self.finish();
     }
 
     fn finish(&mut self) {
@@ -883,6 +905,61 @@ mod tests {
         );
         for p in &p {
             assert!(p.bytes.len() <= MAX_PLAINTEXT);
+        }
+    }
+
+    #[test]
+    fn new_mail_that_fits_whole_in_a_push_of_its_own_starts_one() {
+        // The first fills more than half a push: the second, whole, fits
+        // only in a push of its own, which beats its envelope alone here.
+        let p = build(
+            &[
+                ("INBOX".into(), new_mail(1, 2500)),
+                ("INBOX".into(), new_mail(2, 2500)),
+            ],
+            Enabled::default(),
+            &Faults::default(),
+        );
+        assert_eq!(p.len(), 2, "{:?}", texts(&p));
+        for (uid, t) in [1, 2].iter().zip(texts(&p)) {
+            assert!(
+                t.starts_with(&format!("* SELECT INBOX\r\n* {uid} UIDFETCH (ENVELOPE ("))
+                    && t.contains("BINARY[] {"),
+                "{t}"
+            );
+        }
+        for p in &p {
+            check(p);
+        }
+    }
+
+    #[test]
+    fn changes_that_fit_in_no_push_become_one_generic_sync() {
+        // A mailbox name so long that its SELECT leaves no room at all.
+        let name = "m".repeat(MAX_PLAINTEXT - 12);
+        let events = vec![
+            (name.clone(), new_mail(1, 10)),
+            (name.clone(), new_mail(2, 10)),
+            (
+                name.clone(),
+                MailEvent::Flags {
+                    uid: 1,
+                    seq: 1,
+                    flags: vec![],
+                    modseq: 3,
+                },
+            ),
+            (name.clone(), MailEvent::Vanished { uid: 9 }),
+            ("INBOX".into(), MailEvent::Vanished { uid: 4 }),
+        ];
+        let p = build(&events, Enabled::default(), &Faults::default());
+        assert_eq!(
+            texts(&p),
+            ["* SYNC\r\n", "* SELECT INBOX\r\n* VANISHED 4\r\n"]
+        );
+        assert_eq!(p[0].urgency, "low", "§7.2: no SELECT");
+        for p in &p {
+            check(p);
         }
     }
 
