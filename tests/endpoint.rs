@@ -852,3 +852,47 @@ fn events_of_requests_whose_connection_ends_while_the_reader_stalls_are_kept() {
         assert_eq!(stalled["unreported"], 0, "{stalled}");
     });
 }
+
+#[test]
+fn an_update_to_another_endpoint_drops_the_old_retries_and_sends_the_token_at_once() {
+    use crate::support::rig::{next_push, webpush};
+    let rt = runtime();
+    rt.block_on(async {
+        // Retries 600 s apart: the old endpoint answers 503 for ever.
+        let rig = Rig::start().await;
+        let dead_answer = imapwebpush::endpoint::Answer {
+            status: 503,
+            retry_after: None,
+        };
+        let (dead, dead_keys) = rig.endpoint(Some(dead_answer)).await;
+        let (mut live, live_keys) = rig.endpoint(None).await;
+        let mut log = rig.server.deliveries();
+        let mut s = rig.client().await;
+        webpush(&mut s, "moving", &dead, &dead_keys).await;
+        let d = next_delivery(&mut log, "moving").await;
+        assert!(matches!(d.outcome, Outcome::Retry { .. }), "{d:?}");
+        // The update's token push does not wait behind the old endpoint's
+        // retries (10 minutes here, past the token's life).
+        webpush(&mut s, "moving", &live, &live_keys).await;
+        let push = next_push(&mut live).await;
+        assert!(push.ack_token().is_some(), "{push:?}");
+        // The push for the old endpoint is reported dropped, not retried.
+        let mut seen = Vec::new();
+        while !seen
+            .iter()
+            .any(|d: &imapwebpush::server::Delivery| matches!(d.outcome, Outcome::GaveUp { .. }))
+        {
+            seen.push(next_delivery(&mut log, "moving").await);
+        }
+        let dropped = seen
+            .iter()
+            .find(|d| matches!(d.outcome, Outcome::GaveUp { .. }))
+            .unwrap();
+        assert_eq!(dropped.endpoint, dead.url, "{seen:?}");
+        assert_eq!(dropped.kind, "ack", "{seen:?}");
+        assert!(
+            matches!(&dropped.outcome, Outcome::GaveUp { reason } if reason.contains("updated")),
+            "{seen:?}"
+        );
+    });
+}
