@@ -611,3 +611,288 @@ fn subscribe_no_ack_leaves_it_inactive_and_unsubscribe_on_exit_deletes_it() {
         assert_eq!(l.len(), 1, "deleted on exit: {l:?}");
     });
 }
+
+/// An endpoint from the library (plain http on loopback) that pushes
+/// signed by `signer` reach, with `tweak` applied to its configuration.
+async fn library_endpoint(
+    signer: &VapidSigner,
+    tweak: impl FnOnce(&mut imapwebpush::endpoint::EndpointConfig),
+) -> (
+    imapwebpush::endpoint::EndpointHandle,
+    std::sync::Arc<imapwebpush::push::keys::Keys>,
+) {
+    let keys = std::sync::Arc::new(imapwebpush::push::keys::Keys::generate().unwrap());
+    let mut c = imapwebpush::endpoint::EndpointConfig::new(keys.clone());
+    c.expected_vapid = Some(signer.public().clone());
+    tweak(&mut c);
+    (imapwebpush::endpoint::start(c).await.unwrap(), keys)
+}
+
+/// A valid push to a library endpoint.
+fn library_push(
+    ep: &imapwebpush::endpoint::EndpointHandle,
+    keys: &imapwebpush::push::keys::Keys,
+    signer: &VapidSigner,
+) -> PushRequest {
+    let body = ece::encrypt(
+        keys.p256dh.point(),
+        keys.auth.bytes(),
+        b"* SYNC\r\n",
+        &EncryptOptions::default(),
+    )
+    .unwrap();
+    let mut r = PushRequest::new(ep.url.clone(), body);
+    r.ttl = Some(604_800);
+    r.urgency = Some("low".into());
+    let aud = Endpoint::parse_allowing_http(&ep.url)
+        .unwrap()
+        .origin()
+        .to_owned();
+    let jwt = signer
+        .sign(&aud, now() + 3600, Some("mailto:t@example.org"))
+        .unwrap();
+    r.authorization = Some(signer.authorization(&jwt));
+    r
+}
+
+/// The next event of a library endpoint as JSON, or a panic after the wait.
+async fn next_json(ep: &mut imapwebpush::endpoint::EndpointHandle) -> Value {
+    let ev = tokio::time::timeout(WAIT, ep.events.recv())
+        .await
+        .expect("an endpoint event within the wait")
+        .expect("the endpoint is running");
+    serde_json::to_value(&ev).unwrap()
+}
+
+/// Writes `bytes` on a fresh connection to the endpoint and reads what
+/// comes back until the endpoint closes it (bounded by the wait).
+async fn raw_exchange(addr: std::net::SocketAddr, bytes: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    // The endpoint may close before reading everything (a refused head).
+    let _ = s.write_all(bytes).await;
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(WAIT, s.read_to_end(&mut out)).await;
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[test]
+fn requests_hyper_refuses_before_the_router_are_rejected_events() {
+    let rt = runtime();
+    rt.block_on(async {
+        let signer = VapidSigner::generate().unwrap();
+        let (mut ep, _) = library_endpoint(&signer, |_| {}).await;
+        let path = format!("/push/{}", ep.url.split_once("/push/").unwrap().1);
+        let many_headers: String = (0..1000).map(|i| format!("X-H{i}: v\r\n")).collect();
+        let cases: Vec<(Vec<u8>, u16, &str)> = vec![
+            (b"GARBAGE\x01 / \r\n\r\n".to_vec(), 400, "malformed request"),
+            (
+                format!("POST {path} HTTP/1.1\r\nHost: x\r\n{many_headers}\r\n").into_bytes(),
+                431,
+                "too large",
+            ),
+            (
+                format!(
+                    "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: 18446744073709551616\r\n\r\n"
+                )
+                .into_bytes(),
+                400,
+                "content-length",
+            ),
+            (
+                format!(
+                    "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd"
+                )
+                .into_bytes(),
+                400,
+                "content-length",
+            ),
+            (
+                b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".to_vec(),
+                505,
+                "http/2 preface",
+            ),
+        ];
+        for (bytes, status, reason) in cases {
+            let answer = raw_exchange(ep.local_addr, &bytes).await;
+            let ev = next_json(&mut ep).await;
+            assert_eq!(ev["event"], "rejected", "{ev}");
+            assert_eq!(ev["status"], status, "{ev} (answered {answer:?})");
+            let why = ev["reason"].as_str().unwrap();
+            assert!(why.to_lowercase().contains(reason), "{ev}");
+            assert!(why.contains("127.0.0.1:"), "names the peer: {ev}");
+        }
+    });
+}
+
+#[test]
+fn a_body_trickled_past_the_request_deadline_is_a_408_event() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rt = runtime();
+    rt.block_on(async {
+        let signer = VapidSigner::generate().unwrap();
+        let (mut ep, keys) = library_endpoint(&signer, |c| {
+            c.request_timeout = Duration::from_millis(500);
+        })
+        .await;
+        let req = library_push(&ep, &keys, &signer);
+        let path = req.endpoint.split_once("/push/").unwrap().1.to_owned();
+        let mut s = tokio::net::TcpStream::connect(ep.local_addr).await.unwrap();
+        let head = format!(
+            "POST /push/{path} HTTP/1.1\r\nHost: x\r\nContent-Encoding: aes128gcm\r\nContent-Length: 4000\r\n\r\nab"
+        );
+        s.write_all(head.as_bytes()).await.unwrap();
+        // The rest never comes: the endpoint answers 408 and reports it
+        // (the connection would otherwise live on for a minute, unreported).
+        let ev = next_json(&mut ep).await;
+        assert_eq!((ev["event"].as_str(), ev["status"].as_u64()), (Some("rejected"), Some(408)), "{ev}");
+        assert!(ev["reason"].as_str().unwrap().contains("body not received"), "{ev}");
+        let mut answer = Vec::new();
+        let _ = tokio::time::timeout(WAIT, s.read_to_end(&mut answer)).await;
+        assert!(
+            String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 408"),
+            "{:?}",
+            String::from_utf8_lossy(&answer)
+        );
+    });
+}
+
+#[test]
+fn slow_connections_holding_every_slot_make_room_for_a_real_push() {
+    use tokio::io::AsyncWriteExt;
+    let rt = runtime();
+    rt.block_on(async {
+        let signer = VapidSigner::generate().unwrap();
+        // Two slots, and deadlines far beyond the wait: only making room
+        // lets the push through.
+        let (mut ep, keys) = library_endpoint(&signer, |c| {
+            c.max_connections = 2;
+            c.request_timeout = Duration::from_secs(120);
+        })
+        .await;
+        let req = library_push(&ep, &keys, &signer);
+        let path = req.endpoint.split_once("/push/").unwrap().1.to_owned();
+        let mut slow = Vec::new();
+        for _ in 0..2 {
+            let mut s = tokio::net::TcpStream::connect(ep.local_addr).await.unwrap();
+            s.write_all(format!("POST /push/{path} HTTP/1.1\r\nHost:").as_bytes())
+                .await
+                .unwrap();
+            slow.push(s);
+        }
+        let client = PushClient::new(Trust::webpki().client_config().unwrap(), true, WAIT);
+        let status = client
+            .send(&req)
+            .await
+            .expect("the push is answered")
+            .status;
+        assert_eq!(status, 201);
+        let mut seen = Vec::new();
+        while !seen.iter().any(|e: &Value| e["event"] == "push") {
+            seen.push(next_json(&mut ep).await);
+        }
+        // The slow request closed to make room is reported, not dropped.
+        let evicted = seen
+            .iter()
+            .find(|e| e["event"] == "rejected")
+            .unwrap_or_else(|| panic!("{seen:?}"));
+        assert_eq!(evicted["status"], 408, "{evicted}");
+        assert!(
+            evicted["reason"]
+                .as_str()
+                .unwrap()
+                .contains("closed to make room"),
+            "{evicted}"
+        );
+        drop(slow);
+    });
+}
+
+#[test]
+fn events_of_requests_whose_connection_ends_while_the_reader_stalls_are_kept() {
+    let rt = runtime();
+    rt.block_on(async {
+        let signer = VapidSigner::generate().unwrap();
+        // A queue of one event that nobody reads for now, and connections
+        // that end after 6 × 100 ms while their handler waits for room.
+        let (mut ep, keys) = library_endpoint(&signer, |c| {
+            c.queue = 1;
+            c.request_timeout = Duration::from_millis(100);
+        })
+        .await;
+        let client = PushClient::new(Trust::webpki().client_config().unwrap(), true, WAIT);
+        let n = 6;
+        let mut sends = Vec::new();
+        for _ in 0..n {
+            let (client, req) = (client.clone(), library_push(&ep, &keys, &signer));
+            sends.push(tokio::spawn(async move { client.send(&req).await }));
+        }
+        // Every connection ends unanswered but one (its event took the
+        // queue's only place) while the queue stays full.
+        let mut answered = 0;
+        for s in sends {
+            if s.await.unwrap().is_ok() {
+                answered += 1;
+            }
+        }
+        assert!(answered < n, "the handlers waited for room");
+        let mut pushes = 0;
+        let mut stalled = None;
+        while stalled.is_none() {
+            let ev = next_json(&mut ep).await;
+            match ev["event"].as_str() {
+                Some("push") => pushes += 1,
+                Some("stalled") => stalled = Some(ev),
+                _ => panic!("{ev}"),
+            }
+        }
+        let stalled = stalled.unwrap();
+        assert_eq!(pushes, n, "one event per request, none lost: {stalled}");
+        assert_eq!(stalled["waited"], n - 1, "{stalled}");
+        assert_eq!(stalled["unreported"], 0, "{stalled}");
+    });
+}
+
+#[test]
+fn an_update_to_another_endpoint_drops_the_old_retries_and_sends_the_token_at_once() {
+    use crate::support::rig::{next_push, webpush};
+    let rt = runtime();
+    rt.block_on(async {
+        // Retries 600 s apart: the old endpoint answers 503 for ever.
+        let rig = Rig::start().await;
+        let dead_answer = imapwebpush::endpoint::Answer {
+            status: 503,
+            retry_after: None,
+        };
+        let (dead, dead_keys) = rig.endpoint(Some(dead_answer)).await;
+        let (mut live, live_keys) = rig.endpoint(None).await;
+        let mut log = rig.server.deliveries();
+        let mut s = rig.client().await;
+        webpush(&mut s, "moving", &dead, &dead_keys).await;
+        let d = next_delivery(&mut log, "moving").await;
+        assert!(matches!(d.outcome, Outcome::Retry { .. }), "{d:?}");
+        // The update's token push does not wait behind the old endpoint's
+        // retries (10 minutes here, past the token's life).
+        webpush(&mut s, "moving", &live, &live_keys).await;
+        let push = next_push(&mut live).await;
+        assert!(push.ack_token().is_some(), "{push:?}");
+        // The push for the old endpoint is reported dropped, not retried.
+        let mut seen = Vec::new();
+        while !seen
+            .iter()
+            .any(|d: &imapwebpush::server::Delivery| matches!(d.outcome, Outcome::GaveUp { .. }))
+        {
+            seen.push(next_delivery(&mut log, "moving").await);
+        }
+        let dropped = seen
+            .iter()
+            .find(|d| matches!(d.outcome, Outcome::GaveUp { .. }))
+            .unwrap();
+        assert_eq!(dropped.endpoint, dead.url, "{seen:?}");
+        assert_eq!(dropped.kind, "ack", "{seen:?}");
+        assert!(
+            matches!(&dropped.outcome, Outcome::GaveUp { reason } if reason.contains("updated")),
+            "{seen:?}"
+        );
+    });
+}

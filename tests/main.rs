@@ -9,6 +9,7 @@ mod crosscheck;
 mod decode;
 mod draft_examples;
 mod endpoint;
+mod endpoint_load;
 mod engine;
 mod fuzz_corpus;
 mod hostile;

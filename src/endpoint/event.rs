@@ -77,6 +77,16 @@ pub enum Event {
         #[serde(skip_serializing_if = "Option::is_none")]
         vapid: Option<VapidReport>,
     },
+    /// Requests waited for room in the event queue: the reader of these
+    /// events did not keep up. Each waited request's event came before this
+    /// one; `unreported` requests (past the wait limit) were answered and
+    /// are only counted here.
+    Stalled {
+        since: String,
+        until: String,
+        waited: u64,
+        unreported: u64,
+    },
     /// `subscribe` sent ACKWEBPUSH with the token of a push.
     Ack {
         token: String,
@@ -119,6 +129,25 @@ impl fmt::Display for Event {
                     for finding in &v.findings {
                         write!(f, "\n  - {finding}")?;
                     }
+                }
+                Ok(())
+            }
+            Self::Stalled {
+                since,
+                until,
+                waited,
+                unreported,
+            } => {
+                write!(
+                    f,
+                    "{} {since} to {until}: {waited} requests waited for these events to be read",
+                    "⚠ stalled".yellow().bold()
+                )?;
+                if *unreported > 0 {
+                    write!(
+                        f,
+                        "; {unreported} more were answered but not reported one by one"
+                    )?;
                 }
                 Ok(())
             }

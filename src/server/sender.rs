@@ -4,14 +4,17 @@
 //!
 //! Delivery runs on tasks of its own, one per subscription, so that a slow
 //! or dead endpoint delays only its own pushes, never an IMAP session or
-//! another subscription. Mailbox events that arrive within the coalescing
+//! another subscription. When a subscription's fields change (§5.2
+//! update), the pushes still queued or retried for the old fields are
+//! dropped and the new ones, starting with the ACKWEBPUSH token, go out at
+//! once. Mailbox events that arrive within the coalescing
 //! window go out together in one push per subscription.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::{broadcast, mpsc, watch};
 
 use super::fault::{Fault, Faults};
 use super::store::{Enabled, MailEvent, Outgoing, Store, Target};
@@ -20,7 +23,7 @@ use crate::push::content::{MAX_PLAINTEXT, RECOMMENDED_TTL};
 use crate::push::ece::{self, EncryptOptions};
 use crate::push::send::{PushClient, PushRequest};
 use crate::push::vapid::VapidSigner;
-use crate::webpush::VapidKey;
+use crate::webpush::{Subscription, VapidKey};
 
 /// §7.2 and RFC 8292: a VAPID JWT's lifetime as this server signs it.
 pub const JWT_LIFETIME: Duration = Duration::from_secs(12 * 3600);
@@ -28,6 +31,8 @@ pub const JWT_LIFETIME: Duration = Duration::from_secs(12 * 3600);
 const JWT_REUSE: Duration = Duration::from_secs(3600);
 /// Attempts at one push before it is given up (429, 5xx, network errors).
 const MAX_ATTEMPTS: u32 = 5;
+/// §6.5: a generic SYNC, for changes that fit in no push.
+const GENERIC_SYNC: &[u8] = b"* SYNC\r\n";
 /// The longest wait a push service's Retry-After can impose (§7.4): the
 /// header's value is the peer's, and a subscription blocked for longer is
 /// as good as dead.
@@ -127,6 +132,15 @@ pub fn spawn(
 
 type WorkerKey = (String, u64);
 
+/// The delivery task of one subscription, for one set of its fields.
+struct Worker {
+    tx: mpsc::UnboundedSender<Job>,
+    fields: Subscription,
+    /// Set when the subscription's fields changed: the task drops what it
+    /// still holds.
+    superseded: watch::Sender<bool>,
+}
+
 async fn dispatch(
     store: Arc<Store>,
     mut rx: mpsc::UnboundedReceiver<Outgoing>,
@@ -134,7 +148,7 @@ async fn dispatch(
     log: broadcast::Sender<Delivery>,
 ) {
     let config = Arc::new(config);
-    let mut workers: HashMap<WorkerKey, mpsc::UnboundedSender<Job>> = HashMap::new();
+    let mut workers: HashMap<WorkerKey, Worker> = HashMap::new();
     let mut pending: Vec<(String, String, MailEvent)> = Vec::new();
     let mut deadline: Option<tokio::time::Instant> = None;
     loop {
@@ -203,18 +217,39 @@ async fn dispatch(
         }
         for job in to_send {
             let key = (job.target.account.clone(), job.target.serial);
-            let alive = workers.get(&key).is_some_and(|w| !w.is_closed());
-            if !alive {
+            let current = workers
+                .get(&key)
+                .is_some_and(|w| !w.tx.is_closed() && w.fields == job.target.fields);
+            if !current {
+                // An update to other fields: what the old task holds is
+                // for an endpoint (or keys) no longer subscribed.
+                if let Some(old) = workers.remove(&key) {
+                    let _ = old.superseded.send(true);
+                }
                 let (tx, wrx) = mpsc::unbounded_channel();
-                let task = tokio::spawn(worker(store.clone(), config.clone(), log.clone(), wrx));
+                let (superseded, watch_rx) = watch::channel(false);
+                let task = tokio::spawn(worker(
+                    store.clone(),
+                    config.clone(),
+                    log.clone(),
+                    wrx,
+                    watch_rx,
+                ));
                 tokio::spawn(watch_worker(task, job.target.id.to_string()));
-                workers.insert(key.clone(), tx);
+                workers.insert(
+                    key.clone(),
+                    Worker {
+                        tx,
+                        fields: job.target.fields.clone(),
+                        superseded,
+                    },
+                );
             }
             if let Some(w) = workers.get(&key) {
-                let _ = w.send(job);
+                let _ = w.tx.send(job);
             }
         }
-        workers.retain(|_, w| !w.is_closed());
+        workers.retain(|_, w| !w.tx.is_closed());
     }
 }
 
@@ -261,122 +296,179 @@ async fn worker(
     config: Arc<SenderConfig>,
     log: broadcast::Sender<Delivery>,
     mut rx: mpsc::UnboundedReceiver<Job>,
+    mut superseded: watch::Receiver<bool>,
 ) {
     let faults = store.faults().clone();
+    let mut blocked_until: Option<Instant> = None;
+    let mut jwt: Option<JwtCache> = None;
+    let mut current: Option<Job> = None;
+    let supersede = async {
+        let _ = superseded.wait_for(|s| *s).await;
+    };
+    tokio::pin!(supersede);
+    let work = async {
+        while let Some(job) = rx.recv().await {
+            current = Some(job);
+            let Some(job) = current.as_ref() else { break };
+            if deliver(
+                &store,
+                &config,
+                &log,
+                &faults,
+                &mut blocked_until,
+                &mut jwt,
+                job,
+            )
+            .await
+            {
+                return;
+            }
+        }
+    };
+    tokio::select! {
+        () = work => return,
+        () = &mut supersede => {}
+    }
+    // The subscription's fields changed: the push under way (and any
+    // §7.4 wait before it) and those queued are for the old ones.
+    rx.close();
+    let dropped = current
+        .into_iter()
+        .chain(std::iter::from_fn(|| rx.try_recv().ok()));
+    for job in dropped {
+        report(
+            &log,
+            &job,
+            None,
+            Outcome::GaveUp {
+                reason: "the subscription was updated to other fields; dropped".to_owned(),
+            },
+        );
+    }
+}
+
+/// Delivers one push with the §7.4 retries. Returns true when the
+/// subscription is gone (removed after a 4xx).
+async fn deliver(
+    store: &Arc<Store>,
+    config: &SenderConfig,
+    log: &broadcast::Sender<Delivery>,
+    faults: &Faults,
+    blocked_until: &mut Option<Instant>,
+    jwt: &mut Option<JwtCache>,
+    job: &Job,
+) -> bool {
+    // Fields may change under one serial (an update to a new endpoint):
+    // each job carries the target it was made for.
+    let target = &job.target;
+    // Deleted (or removed after a 4xx) while this push waited.
+    if !store.exists(&target.account, target.serial) {
+        return false;
+    }
     // Fault wrong-vapid-key: a signer GETVAPID never showed.
     let stranger = faults
         .has(Fault::WrongVapidKey)
         .then(VapidSigner::generate)
         .and_then(Result::ok)
         .map(Arc::new);
-    let mut blocked_until: Option<Instant> = None;
-    let mut jwt: Option<JwtCache> = None;
-    while let Some(job) = rx.recv().await {
-        // Fields may change under one serial (an update to a new endpoint):
-        // each job carries the target it was made for.
-        let target = &job.target;
-        // Deleted (or removed after a 4xx) while this push waited.
-        if !store.exists(&target.account, target.serial) {
-            continue;
-        }
-        let signer = match &stranger {
-            Some(s) => s.clone(),
-            None => job.signer.clone().unwrap_or_else(|| store.vapid_signer()),
-        };
-        // Fault wrong-encryption-key: a key that is not the subscription's.
-        let stranger_key = faults
-            .has(Fault::WrongEncryptionKey)
-            .then(ece::UaKeys::generate)
-            .and_then(Result::ok)
-            .map(|k| *k.public());
-        let authorization = match cached_jwt(&mut jwt, &signer, target, &config, &store) {
-            Some(a) => a,
-            None => continue,
-        };
-        let body = match ece::encrypt(
-            stranger_key
-                .as_ref()
-                .unwrap_or(target.fields.p256dh.point()),
-            target.fields.auth.bytes(),
-            &job.plaintext.bytes,
-            &EncryptOptions::default(),
-        ) {
-            Ok(b) => b,
-            Err(e) => {
-                report(
-                    &log,
-                    &job,
-                    None,
-                    Outcome::GaveUp {
-                        reason: e.to_string(),
-                    },
-                );
-                continue;
-            }
-        };
-        let mut request = PushRequest::new(target.fields.endpoint.as_str(), body);
-        request.authorization = Some(authorization);
-        request.ttl = Some(RECOMMENDED_TTL);
-        request.urgency = Some(job.plaintext.urgency.to_owned());
-        for attempt in 1..=MAX_ATTEMPTS {
-            if let Some(until) = blocked_until.take() {
-                tokio::time::sleep_until(until.into()).await;
-            }
-            let (status, outcome) = match config.client.send(&request).await {
-                Ok(r) if (200..300).contains(&r.status) => (Some(r.status), Outcome::Delivered),
-                Ok(r) if r.status == 429 => {
-                    let after = if faults.has(Fault::IgnoreRetryAfter) {
-                        Duration::ZERO
-                    } else {
-                        r.retry_after
-                            .unwrap_or(config.retry_delay)
-                            .min(MAX_RETRY_AFTER)
-                    };
-                    let reason = match r.retry_after {
-                        Some(_) => "429 with Retry-After".to_owned(),
-                        None => "429 without Retry-After".to_owned(),
-                    };
-                    (Some(r.status), Outcome::Retry { after, reason })
-                }
-                Ok(r) if (400..500).contains(&r.status) => {
-                    if faults.has(Fault::KeepAfter410) {
-                        (Some(r.status), Outcome::Kept)
-                    } else {
-                        store.remove(&target.account, target.serial);
-                        (Some(r.status), Outcome::Removed)
-                    }
-                }
-                Ok(r) => (
-                    Some(r.status),
-                    Outcome::Retry {
-                        after: config.retry_delay,
-                        reason: format!("{} from the push service", r.status),
-                    },
-                ),
-                Err(e) => (
-                    None,
-                    Outcome::Retry {
-                        after: config.retry_delay,
-                        reason: e.to_string(),
-                    },
-                ),
-            };
-            let outcome = match outcome {
-                Outcome::Retry { reason, .. } if attempt == MAX_ATTEMPTS => Outcome::GaveUp {
-                    reason: format!("{reason}, {MAX_ATTEMPTS} attempts"),
+    let signer = match stranger {
+        Some(s) => s,
+        None => job.signer.clone().unwrap_or_else(|| store.vapid_signer()),
+    };
+    // Fault wrong-encryption-key: a key that is not the subscription's.
+    let stranger_key = faults
+        .has(Fault::WrongEncryptionKey)
+        .then(ece::UaKeys::generate)
+        .and_then(Result::ok)
+        .map(|k| *k.public());
+    let authorization = match cached_jwt(jwt, &signer, target, config, store) {
+        Some(a) => a,
+        None => return false,
+    };
+    let body = match ece::encrypt(
+        stranger_key
+            .as_ref()
+            .unwrap_or(target.fields.p256dh.point()),
+        target.fields.auth.bytes(),
+        &job.plaintext.bytes,
+        &EncryptOptions::default(),
+    ) {
+        Ok(b) => b,
+        Err(e) => {
+            report(
+                log,
+                job,
+                None,
+                Outcome::GaveUp {
+                    reason: e.to_string(),
                 },
-                o => o,
-            };
-            report(&log, &job, status, outcome.clone());
-            match outcome {
-                Outcome::Retry { after, .. } => {
-                    blocked_until = Some(retry_deadline(Instant::now(), after).1);
-                }
-                Outcome::Removed => return,
-                _ => break,
+            );
+            return false;
+        }
+    };
+    let mut request = PushRequest::new(target.fields.endpoint.as_str(), body);
+    request.authorization = Some(authorization);
+    request.ttl = Some(RECOMMENDED_TTL);
+    request.urgency = Some(job.plaintext.urgency.to_owned());
+    for attempt in 1..=MAX_ATTEMPTS {
+        if let Some(until) = blocked_until.take() {
+            tokio::time::sleep_until(until.into()).await;
+        }
+        let (status, outcome) = match config.client.send(&request).await {
+            Ok(r) if (200..300).contains(&r.status) => (Some(r.status), Outcome::Delivered),
+            Ok(r) if r.status == 429 => {
+                let after = if faults.has(Fault::IgnoreRetryAfter) {
+                    Duration::ZERO
+                } else {
+                    r.retry_after
+                        .unwrap_or(config.retry_delay)
+                        .min(MAX_RETRY_AFTER)
+                };
+                let reason = match r.retry_after {
+                    Some(_) => "429 with Retry-After".to_owned(),
+                    None => "429 without Retry-After".to_owned(),
+                };
+                (Some(r.status), Outcome::Retry { after, reason })
             }
+            Ok(r) if (400..500).contains(&r.status) => {
+                if faults.has(Fault::KeepAfter410) {
+                    (Some(r.status), Outcome::Kept)
+                } else {
+                    store.remove(&target.account, target.serial);
+                    (Some(r.status), Outcome::Removed)
+                }
+            }
+            Ok(r) => (
+                Some(r.status),
+                Outcome::Retry {
+                    after: config.retry_delay,
+                    reason: format!("{} from the push service", r.status),
+                },
+            ),
+            Err(e) => (
+                None,
+                Outcome::Retry {
+                    after: config.retry_delay,
+                    reason: e.to_string(),
+                },
+            ),
+        };
+        let outcome = match outcome {
+            Outcome::Retry { reason, .. } if attempt == MAX_ATTEMPTS => Outcome::GaveUp {
+                reason: format!("{reason}, {MAX_ATTEMPTS} attempts"),
+            },
+            o => o,
+        };
+        report(log, job, status, outcome.clone());
+        match outcome {
+            Outcome::Retry { after, .. } => {
+                *blocked_until = Some(retry_deadline(Instant::now(), after).1);
+            }
+            Outcome::Removed => return true,
+            _ => break,
         }
     }
+    false
 }
 
 /// The last JWT a worker signed: for which key and audience, and when.
@@ -581,36 +673,56 @@ struct Packer<'a> {
 }
 
 impl Packer<'_> {
-    /// Adds the first of `choices` that fits (in this push, else in a new
-    /// one); `force` takes the first whatever its size.
+    /// Adds the richest of `choices` (richest first) that fits: in this
+    /// push if it fits there as rich as in a push of its own, else in a new
+    /// push. If none fits even alone (a mailbox name near the size limit),
+    /// a generic `* SYNC` push (§6.5) says that something changed. `force`
+    /// puts the first choice in this push whatever its size.
     fn add(&mut self, name: &str, select: &[u8], choices: Vec<Vec<u8>>, force: bool) {
-        for fresh in [false, true] {
-            if fresh {
-                if self.cur.is_empty() {
-                    // Already empty: nothing fits in a push of its own.
-                    break;
-                }
+        let header_here = if self.select && self.cur_mailbox.as_deref() != Some(name) {
+            select.len()
+        } else {
+            0
+        };
+        let header_fresh = if self.select { select.len() } else { 0 };
+        let here = choices
+            .iter()
+            .position(|l| self.cur.len() + header_here + l.len() <= MAX_PLAINTEXT);
+        let fresh = choices
+            .iter()
+            .position(|l| header_fresh + l.len() <= MAX_PLAINTEXT);
+        let pick = match (here, fresh) {
+            _ if force => 0,
+            (Some(h), Some(f)) if f < h => {
                 self.finish();
+                f
             }
-            let header = if self.select && self.cur_mailbox.as_deref() != Some(name) {
-                select.len()
-            } else {
-                0
-            };
-            for line in &choices {
-                let fits = self.cur.len() + header + line.len() <= MAX_PLAINTEXT;
-                if fits || force {
-                    if header > 0 {
-                        self.cur.extend_from_slice(select);
-                        self.cur_mailbox = Some(name.to_owned());
-                        self.has_select = true;
-                    }
-                    self.cur.extend_from_slice(line);
-                    self.has_fetch |= line.windows(10).any(|w| w == b" UIDFETCH ");
-                    return;
-                }
+            (Some(h), _) => h,
+            (None, Some(f)) => {
+                self.finish();
+                f
             }
+            (None, None) => return self.generic_sync(),
+        };
+        let line = &choices[pick];
+        if self.select && self.cur_mailbox.as_deref() != Some(name) {
+            self.cur.extend_from_slice(select);
+            self.cur_mailbox = Some(name.to_owned());
+            self.has_select = true;
         }
+        self.cur.extend_from_slice(line);
+        self.has_fetch |= line.windows(10).any(|w| w == b" UIDFETCH ");
+    }
+
+    /// A `* SYNC` push of its own (no SELECT: it names no mailbox), once
+    /// for a run of changes that fit nowhere.
+    fn generic_sync(&mut self) {
+        self.finish();
+        if self.done.last().is_some_and(|p| p.bytes == GENERIC_SYNC) {
+            return;
+        }
+        self.cur.extend_from_slice(GENERIC_SYNC);
+        self.finish();
     }
 
     fn finish(&mut self) {
@@ -919,6 +1031,61 @@ mod tests {
         );
         for p in &p {
             assert!(p.bytes.len() <= MAX_PLAINTEXT);
+        }
+    }
+
+    #[test]
+    fn new_mail_that_fits_whole_in_a_push_of_its_own_starts_one() {
+        // The first fills more than half a push: the second, whole, fits
+        // only in a push of its own, which beats its envelope alone here.
+        let p = build(
+            &[
+                ("INBOX".into(), new_mail(1, 2500)),
+                ("INBOX".into(), new_mail(2, 2500)),
+            ],
+            Enabled::default(),
+            &Faults::default(),
+        );
+        assert_eq!(p.len(), 2, "{:?}", texts(&p));
+        for (uid, t) in [1, 2].iter().zip(texts(&p)) {
+            assert!(
+                t.starts_with(&format!("* SELECT INBOX\r\n* {uid} UIDFETCH (ENVELOPE ("))
+                    && t.contains("BINARY[] {"),
+                "{t}"
+            );
+        }
+        for p in &p {
+            check(p);
+        }
+    }
+
+    #[test]
+    fn changes_that_fit_in_no_push_become_one_generic_sync() {
+        // A mailbox name so long that its SELECT leaves no room at all.
+        let name = "m".repeat(MAX_PLAINTEXT - 12);
+        let events = vec![
+            (name.clone(), new_mail(1, 10)),
+            (name.clone(), new_mail(2, 10)),
+            (
+                name.clone(),
+                MailEvent::Flags {
+                    uid: 1,
+                    seq: 1,
+                    flags: vec![],
+                    modseq: 3,
+                },
+            ),
+            (name.clone(), MailEvent::Vanished { uid: 9 }),
+            ("INBOX".into(), MailEvent::Vanished { uid: 4 }),
+        ];
+        let p = build(&events, Enabled::default(), &Faults::default());
+        assert_eq!(
+            texts(&p),
+            ["* SYNC\r\n", "* SELECT INBOX\r\n* VANISHED 4\r\n"]
+        );
+        assert_eq!(p[0].urgency, "low", "§7.2: no SELECT");
+        for p in &p {
+            check(p);
         }
     }
 
