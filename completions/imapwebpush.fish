@@ -457,3 +457,7 @@ complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen check repl serve demo decode keys completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "generate" -d 'Generate a P-256 keypair and auth secret into a file (mode 0600)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and __fish_seen_subcommand_from keys" -f -a "show" -d 'Print the keys as a W3C PushSubscription JSON'
+complete -c imapwebpush -l tls -x -a "implicit starttls none"
+complete -c imapwebpush -l color -x -a "auto always never"
+complete -c imapwebpush -l format -x -a "human json junit"
+complete -c imapwebpush -l fault -x -a "no-vapid-response no-webpush-response activate-without-ack skip-ack-push wrong-urgency oversize-push no-select-before-fetch bad-jwt-aud long-jwt-exp no-jwt-sub ignore-silence keep-after-410 ignore-retry-after no-webpush-capability extension-before-login malformed-vapid-key accept-http-endpoint accept-bad-keys ignore-delete refuse-unknown-delete reusable-token accept-unknown-token empty-lwebpush forget-silence silence-unknown-ok wrong-vapid-key wrong-encryption-key fetch-not-uidfetch no-vanished"

@@ -615,3 +615,41 @@ fn a_hostile_greeting_is_escaped_in_the_error() {
     assert!(!err.contains('\u{1b}') && !err.contains('\u{7}'), "{err:?}");
     assert!(err.contains("\\u{1b}]0;pwned"), "{err:?}");
 }
+
+/// fish offered file names after `--tls ` and `--color `: clap's rules
+/// depend on a condition that fails while an option waits for its value.
+/// CI installs fish, so the behaviour itself is checked there.
+#[test]
+fn fish_offers_the_values_of_tls_and_color_not_files() {
+    let script = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/imapwebpush.fish"),
+    )
+    .unwrap();
+    assert!(script.contains("complete -c imapwebpush -l tls -x -a \"implicit starttls none\""));
+    assert!(script.contains("complete -c imapwebpush -l color -x -a \"auto always never\""));
+    let home = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new("fish")
+        .env("HOME", home.path())
+        .arg("-c")
+        .arg(format!(
+            "source {}; complete -C 'imapwebpush --tls '; complete -C 'imapwebpush lwebpush --color '",
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("completions/imapwebpush.fish")
+                .display()
+        ))
+        .output();
+    let Ok(out) = out else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "fish is not installed (CI installs it: apt-get install fish)"
+        );
+        return;
+    };
+    let offered = String::from_utf8_lossy(&out.stdout);
+    let words: Vec<&str> = offered.lines().collect();
+    assert_eq!(
+        words,
+        ["implicit", "none", "starttls", "always", "auto", "never"],
+        "{offered}"
+    );
+}

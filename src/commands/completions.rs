@@ -22,10 +22,47 @@ pub struct CompletionsArgs {
 /// (`completions bash | head`) or a full disk is an error, not a panic
 /// inside clap_complete.
 pub fn run(cx: &Context, a: &CompletionsArgs) -> anyhow::Result<Exit> {
-    let mut buf = Vec::new();
-    clap_complete::generate(a.shell, &mut Cli::command(), "imapwebpush", &mut buf);
-    cx.out.write_bytes(&buf)?;
+    cx.out.write_bytes(&script(a.shell))?;
     Ok(Exit::Success)
+}
+
+/// The completion script for `shell`.
+///
+/// For fish, clap_complete ties every option to a condition that parses
+/// the command line so far; with an option that still waits for its value
+/// (`imapwebpush --tls `) that parse fails, no rule applies, and fish
+/// falls back to file names. Options whose values are a fixed list get a
+/// second rule without a condition, so their values are offered wherever
+/// the option is typed (global options may come before or after the
+/// command).
+fn script(shell: Shell) -> Vec<u8> {
+    let mut cmd = Cli::command();
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "imapwebpush", &mut buf);
+    if shell == Shell::Fish {
+        cmd.build();
+        let mut seen = std::collections::BTreeSet::new();
+        let all = std::iter::once(&cmd).chain(cmd.get_subcommands());
+        for c in all {
+            for arg in c.get_arguments() {
+                let (Some(long), values) = (arg.get_long(), arg.get_possible_values()) else {
+                    continue;
+                };
+                if values.is_empty() || !seen.insert(long.to_owned()) {
+                    continue;
+                }
+                let names: Vec<&str> = values.iter().map(|v| v.get_name()).collect();
+                buf.extend_from_slice(
+                    format!(
+                        "complete -c imapwebpush -l {long} -x -a \"{}\"\n",
+                        names.join(" ")
+                    )
+                    .as_bytes(),
+                );
+            }
+        }
+    }
+    buf
 }
 
 /// The shells we ship completions for, with their file names.
@@ -42,9 +79,7 @@ pub const SHELLS: [(Shell, &str); 5] = [
 pub fn generated_files() -> io::Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
     for (shell, name) in SHELLS {
-        let mut buf = Vec::new();
-        clap_complete::generate(shell, &mut Cli::command(), "imapwebpush", &mut buf);
-        files.push((format!("completions/{name}"), buf));
+        files.push((format!("completions/{name}"), script(shell)));
     }
     let mut cmd = Cli::command().disable_help_subcommand(true);
     cmd.build();
