@@ -162,6 +162,7 @@ const CAUGHT_BY: &[(Fault, &str)] = &[
         Fault::ExtensionBeforeLogin,
         "5.1/getvapid-not-authenticated",
     ),
+    (Fault::ExtensionBeforeLogin, "5.2/webpush-not-authenticated"),
     (Fault::MalformedVapidKey, "6.1/vapid-key-is-p256"),
     (Fault::AcceptHttpEndpoint, "5.2/https-endpoint-required"),
     (Fault::AcceptBadKeys, "5.2/p256dh-off-curve-refused"),

@@ -138,6 +138,9 @@ struct SessionConfig {
     vapid_key_file: Option<PathBuf>,
     max_line: usize,
     max_literal: usize,
+    /// The first account: fault extension-before-login serves the five
+    /// commands for it before anyone logged in.
+    first_account: String,
 }
 
 /// A running server. Dropping it stops the listeners and the sender.
@@ -208,6 +211,11 @@ pub async fn start(config: ServerConfig) -> Result<ServerHandle, ServerError> {
     let tls_addr = tls_listener.as_ref().and_then(|l| l.local_addr().ok());
 
     let (out_tx, out_rx) = mpsc::unbounded_channel();
+    let first_account = config
+        .accounts
+        .first()
+        .map(|a| a.name.clone())
+        .unwrap_or_default();
     let store = Arc::new(Store::new(
         config.accounts,
         config.vapid,
@@ -245,6 +253,7 @@ pub async fn start(config: ServerConfig) -> Result<ServerHandle, ServerError> {
             vapid_key_file: config.vapid_key_file,
             max_line: config.max_line,
             max_literal: config.max_literal,
+            first_account,
         },
         connections: Arc::new(tokio::sync::Semaphore::new(config.max_connections)),
     });

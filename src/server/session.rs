@@ -611,7 +611,12 @@ impl Session {
                 }
                 Err(e) => return Err(Refusal::Bad(e.to_string())),
             };
-        let user = self.user().to_owned();
+        let user = match &self.user {
+            Some(u) => u.clone(),
+            // Fault extension-before-login: nobody logged in, and the
+            // commands act on the first account.
+            None => self.shared.config.first_account.clone(),
+        };
         let store = self.shared.store.clone();
         let vapid_line = |s: &mut Self| {
             if faults.has(Fault::MalformedVapidKey) {
