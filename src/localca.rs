@@ -141,16 +141,7 @@ fn publish(path: &Path, contents: &[u8], mode: u32) -> Result<bool, LocalCaError
         source,
     };
     let tmp = path.with_extension(format!("tmp-{}", crate::webpush::types::new_uuid_v4()));
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(mode);
-    }
-    #[cfg(not(unix))]
-    let _ = mode;
-    let mut f = opts.open(&tmp).map_err(werr)?;
+    let mut f = crate::secret::create_new(&tmp, mode).map_err(werr)?;
     let written = f.write_all(contents).and_then(|()| f.sync_all());
     drop(f);
     let linked = written.and_then(|()| std::fs::hard_link(&tmp, path));

@@ -29,6 +29,21 @@ impl<T> fmt::Display for Secret<T> {
     }
 }
 
+/// Opens `path` for writing only if nothing is there (never following a
+/// link someone planted), created with its final `mode`.
+pub fn create_new(path: &std::path::Path, mode: u32) -> std::io::Result<std::fs::File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(mode);
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    opts.open(path)
+}
+
 /// Writes a file only its owner can read (mode 0600); an existing file is
 /// replaced only with `overwrite`, and then tightened to 0600 too. The
 /// data directory is created (0700) when it is the one missing; any other

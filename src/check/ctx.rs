@@ -16,7 +16,7 @@ use crate::ops::{ConnectSpec, Login};
 use crate::output::escape_line;
 use crate::push::content::PushResponse;
 use crate::push::keys::Keys;
-use crate::webpush::{Command, Endpoint, Subscription, SubscriptionId, VapidKey};
+use crate::webpush::{Endpoint, SubscriptionId, VapidKey};
 
 use super::runner::Options;
 
@@ -177,15 +177,8 @@ impl Ctx {
         endpoint: Endpoint,
         keys: &Keys,
     ) -> Result<ExtOutcome, Problem> {
-        let request = ExtRequest::Command(Command::WebPush {
-            id: id.clone(),
-            subscription: Some(Subscription {
-                endpoint,
-                p256dh: keys.p256dh.clone(),
-                auth: keys.auth.clone(),
-            }),
-        });
-        self.ext(s, &request).await
+        self.ext(s, &ExtRequest::subscribe(id, endpoint, keys))
+            .await
     }
 
     /// WEBPUSH create on this check's endpoint; a refusal is a failed setup.

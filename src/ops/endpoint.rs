@@ -44,16 +44,7 @@ pub fn write_ca(name: &str, pem: &str) -> anyhow::Result<String> {
 /// Creates `path` exclusively with `mode` and writes `contents`.
 pub fn write_new(path: &Path, contents: &[u8], mode: u32) -> anyhow::Result<()> {
     use std::io::Write as _;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(mode);
-    }
-    #[cfg(not(unix))]
-    let _ = mode;
-    opts.open(path)
+    crate::secret::create_new(path, mode)
         .and_then(|mut f| f.write_all(contents))
         .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))
 }

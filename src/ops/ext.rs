@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::imap::{ImapError, Reply, Response, Session, Status, Untagged};
 use crate::output::Transcript;
+use crate::push::keys::Keys;
 use crate::rules::Departure;
 use crate::webpush::{
     AckToken, AuthSecret, Command, Endpoint, ExtResponse, FieldError, ListPattern, P256dh, Silence,
@@ -77,6 +78,19 @@ impl ExtRequest {
             None => None,
         };
         Ok(Command::WebPush { id, subscription }.into())
+    }
+
+    /// `WEBPUSH <id> <endpoint> <p256dh> <auth>` for a subscriber's keys.
+    pub fn subscribe(id: &SubscriptionId, endpoint: Endpoint, keys: &Keys) -> Self {
+        Command::WebPush {
+            id: id.clone(),
+            subscription: Some(Subscription {
+                endpoint,
+                p256dh: keys.p256dh.clone(),
+                auth: keys.auth.clone(),
+            }),
+        }
+        .into()
     }
 
     /// `ACKWEBPUSH <token>`.

@@ -17,7 +17,7 @@ use crate::imap::{ImapError, Session, Status, Untagged};
 use crate::output::Transcript;
 use crate::push::keys::Keys;
 use crate::rules::Departure;
-use crate::webpush::{Command, Endpoint, Subscription, SubscriptionId, VapidKey};
+use crate::webpush::{Command, Endpoint, SubscriptionId, VapidKey};
 
 use super::ext::{self, ExtOutcome, ExtRequest};
 
@@ -131,14 +131,7 @@ pub async fn create(
     endpoint: Endpoint,
     keys: &Keys,
 ) -> Result<ExtOutcome, FlowError> {
-    let request = ExtRequest::Command(Command::WebPush {
-        id: id.clone(),
-        subscription: Some(Subscription {
-            endpoint,
-            p256dh: keys.p256dh.clone(),
-            auth: keys.auth.clone(),
-        }),
-    });
+    let request = ExtRequest::subscribe(id, endpoint, keys);
     let mut outcome = ext::run(session, &request).await?;
     if !outcome.is_ok() {
         return Err(FlowError::Refused {
