@@ -7,9 +7,9 @@
 #   bash benches/decode_vs_python.sh [RUNS]
 #
 # Builds the release binary, writes the corpus to target/decode-corpus/,
-# then runs each side RUNS times (default 10), alternating, and prints every
-# wall and CPU time with the median, min and max. The Python side is skipped
-# with a message if http_ece is not installed (pip install http_ece).
+# then runs each side RUNS times (default 10), alternating, and prints the
+# wall and CPU times (median, min and max) and the ratio. The Python side
+# is skipped with a message if http_ece is not installed (pip install http_ece).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-10}
@@ -27,21 +27,7 @@ if ! python3 -c 'import http_ece, cryptography' 2>/dev/null; then
     python=0
 fi
 
-# One run: wall and user+system seconds.
-measure() {
-    local t0 t1 cpu
-    t0=$(date +%s.%N)
-    cpu=$( { /usr/bin/env time -f '%U %S' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-    t1=$(date +%s.%N)
-    echo "$(echo "$t1 - $t0" | bc -l) $(echo "$cpu" | awk '{print $1 + $2}')"
-}
-
-if ! command -v /usr/bin/time >/dev/null; then
-    echo "needs /usr/bin/time (apt-get install time)" >&2
-    exit 2
-fi
-
-# Check once that both produce the same plaintexts.
+# Check once that both give the same plaintexts and decryption figures.
 "$bin" decode --private-key "$UA_PRIVATE" --auth "$AUTH" --json "$file" >"$dir/rust.jsonl"
 if [ "$python" = 1 ]; then
     python3 benches/decode_http_ece.py "$UA_PRIVATE" "$AUTH" "$file" >"$dir/python.jsonl"
@@ -57,40 +43,35 @@ print("outputs agree on", len(r), "payloads")
 PY
 fi
 
-rust=()
-py=()
-for _ in $(seq "$runs"); do
-    rust+=("$(measure "$bin" decode --private-key "$UA_PRIVATE" --auth "$AUTH" --json "$file")")
-    if [ "$python" = 1 ]; then
-        py+=("$(measure python3 benches/decode_http_ece.py "$UA_PRIVATE" "$AUTH" "$file")")
-    fi
-done
+# Runs each side $runs times, alternating; wall time from the clock, CPU
+# time (user + system) from wait4.
+python3 - "$runs" "$python" "$bin" "$UA_PRIVATE" "$AUTH" "$file" <<'PY'
+import os, statistics, subprocess, sys, time
 
-summary() {
-    local name=$1
-    shift
-    printf '%s\n' "$@" | python3 -c '
-import statistics, sys
-name = sys.argv[1]
-rows = [tuple(map(float, l.split())) for l in sys.stdin if l.strip()]
-wall = sorted(r[0] for r in rows)
-cpu = sorted(r[1] for r in rows)
+runs, python, binary, key, auth, path = sys.argv[1:]
+sides = {"decode --json": [binary, "decode", "--private-key", key, "--auth", auth, "--json", path]}
+if python == "1":
+    sides["python http_ece"] = [sys.executable, "benches/decode_http_ece.py", key, auth, path]
+times = {name: [] for name in sides}
+for _ in range(int(runs)):
+    for name, argv in sides.items():
+        t = time.perf_counter()
+        p = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t
+        assert status == 0, (name, status)
+        times[name].append((wall, ru.ru_utime + ru.ru_stime))
 ms = lambda x: f"{x * 1000:.0f}"
-print(f"{name}: wall median {ms(statistics.median(wall))} ms [{ms(wall[0])}-{ms(wall[-1])}], "
-      f"CPU median {ms(statistics.median(cpu))} ms [{ms(cpu[0])}-{ms(cpu[-1])}], "
-      f"{statistics.median(cpu) / statistics.median(wall):.2f} cores busy, "
-      f"{statistics.median(cpu) / 2000 * 1e6:.0f} µs CPU per payload")
-' "$name"
-}
-summary "decode --json" "${rust[@]}"
-if [ "$python" = 1 ]; then
-    summary "python http_ece" "${py[@]}"
-    printf '%s\n' "${rust[@]}" >"$dir/rust.times"
-    printf '%s\n' "${py[@]}" >"$dir/python.times"
-    python3 - "$dir/rust.times" "$dir/python.times" <<'PY'
-import statistics, sys
-r = statistics.median(float(l.split()[0]) for l in open(sys.argv[1]))
-p = statistics.median(float(l.split()[0]) for l in open(sys.argv[2]))
-print(f"decode is {p / r:.1f}x faster than Python's http_ece (median wall times)")
+for name, rows in times.items():
+    wall = sorted(r[0] for r in rows)
+    cpu = sorted(r[1] for r in rows)
+    busy = sorted(r[1] / r[0] for r in rows)
+    print(f"{name}: wall median {ms(statistics.median(wall))} ms [{ms(wall[0])}-{ms(wall[-1])}], "
+          f"CPU median {ms(statistics.median(cpu))} ms [{ms(cpu[0])}-{ms(cpu[-1])}] "
+          f"({statistics.median(cpu) / 2000 * 1e6:.0f} µs per payload), "
+          f"cores busy median {statistics.median(busy):.2f} [{busy[0]:.2f}-{busy[-1]:.2f}]")
+if python == "1":
+    ratios = sorted(p[0] / r[0] for r, p in zip(times["decode --json"], times["python http_ece"]))
+    print(f"decode is {statistics.median(ratios):.1f}x faster than Python's http_ece "
+          f"(wall, median of alternating pairs; spread {ratios[0]:.1f}-{ratios[-1]:.1f})")
 PY
-fi
