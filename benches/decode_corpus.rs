@@ -18,10 +18,10 @@
 use std::time::{Duration, Instant};
 
 use criterion::{black_box, Criterion, Throughput};
-use imapwebpush::commands::decode::{decode_all, decode_one, Item, Outcome};
+use imapwebpush::commands::decode::{decode_inputs, decode_one, Outcome};
 use imapwebpush::output::Printer;
 use imapwebpush::push::b64;
-use imapwebpush::push::capture::{Capture, Found};
+use imapwebpush::push::capture::Capture;
 use imapwebpush::push::ece;
 use imapwebpush::push::keys::Keys;
 
@@ -33,11 +33,16 @@ struct Setup {
     lines: Vec<String>,
     senders: Vec<Vec<u8>>,
     printer: Printer,
+    /// The corpus file, for `decode_inputs`.
+    file: String,
 }
 
 fn setup() -> Setup {
     let bodies = corpus::bodies();
+    let file = std::env::temp_dir().join(format!("imapwebpush-corpus-{}.txt", std::process::id()));
+    std::fs::write(&file, corpus::file_text()).unwrap();
     Setup {
+        file: file.to_str().unwrap().to_owned(),
         keys: Keys::from_parts(corpus::UA_PRIVATE, corpus::AUTH).unwrap(),
         senders: bodies.iter().map(|b| b[21..86].to_vec()).collect(),
         lines: bodies.iter().map(|b| b64::encode(b)).collect(),
@@ -58,22 +63,11 @@ fn one(s: &Setup, i: usize, out: &mut Vec<u8>) {
 }
 
 fn all(s: &Setup) -> usize {
-    let items: Vec<Item<'_>> = s
-        .lines
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            Ok(Found::Base64 {
-                label: format!("payloads.txt:{}", i + 1),
-                text: l.as_str().into(),
-            })
-        })
-        .collect();
     let printer = &s.printer;
     let mut n = 0;
-    let failed = decode_all(
+    let failed = decode_inputs(
         &s.keys,
-        &items,
+        std::slice::from_ref(&s.file),
         1_900_000_000,
         &|o, out| printer.render_into(o, out),
         &mut |t| {
@@ -137,11 +131,7 @@ fn main() {
         std::fs::write(dir.join("payloads.txt"), corpus::file_text()).unwrap();
         std::fs::write(
             dir.join("keys.env"),
-            format!(
-                "UA_PRIVATE={}\nAUTH={}\n",
-                corpus::UA_PRIVATE,
-                corpus::AUTH
-            ),
+            format!("UA_PRIVATE={}\nAUTH={}\n", corpus::UA_PRIVATE, corpus::AUTH),
         )
         .unwrap();
         println!("corpus written to {}", dir.display());
@@ -172,4 +162,5 @@ fn main() {
     g.finish();
     c.final_summary();
     ratio_rounds(&s);
+    let _ = std::fs::remove_file(&s.file);
 }

@@ -3,7 +3,6 @@
 //! output keeps input order.
 
 use std::fmt;
-use std::io::Read;
 use std::path::PathBuf;
 
 use colored::Colorize;
@@ -13,7 +12,8 @@ use clap::Args;
 
 use crate::exit::{Exit, UsageError};
 use crate::output::escape_line;
-use crate::push::capture::{self, Capture, MAX_INPUT};
+use crate::push::b64;
+use crate::push::capture::{self, Budget, Capture, CaptureError, Piece, MAX_PAYLOAD};
 use crate::push::content::PushHeaders;
 use crate::push::inspect::{inspect, Body, PushInput, PushReport, VapidPolicy};
 use crate::push::keys::Keys;
@@ -185,27 +185,12 @@ impl fmt::Display for Outcome {
     }
 }
 
-fn read_input(name: &str) -> std::io::Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    let limit = MAX_INPUT as u64 + 1;
-    if name == "-" {
-        std::io::stdin().lock().take(limit).read_to_end(&mut buf)?;
-    } else {
-        std::fs::File::open(name)?
-            .take(limit)
-            .read_to_end(&mut buf)?;
-    }
-    if buf.len() > MAX_INPUT {
-        return Err(std::io::Error::other(format!(
-            "larger than {} MiB",
-            MAX_INPUT >> 20
-        )));
-    }
-    Ok(buf)
-}
-
 /// Decrypts and reads one payload through the push pipeline.
+/// Bodies over [`MAX_PAYLOAD`] are refused before any work.
 pub fn decode_one(keys: &Keys, c: &Capture, now: u64) -> Outcome {
+    if c.body.len() > MAX_PAYLOAD {
+        return Outcome::failed(&c.label, CaptureError::TooLarge);
+    }
     let head = c.head.as_ref();
     let get = |name: &str| head.and_then(|h| h.get(name));
     let input = PushInput {
@@ -236,81 +221,254 @@ pub fn decode_one(keys: &Keys, c: &Capture, now: u64) -> Outcome {
     }
 }
 
-/// One item of work: a payload found in an input, or a failure already.
-pub type Item<'a> = Result<capture::Found<'a>, Outcome>;
+/// A payload to decode, or what is wrong with a part of an input.
+#[derive(Debug)]
+enum Job {
+    /// Base64 text, at `range` of its batch's text.
+    Base64 {
+        input: usize,
+        number: Option<usize>,
+        range: std::ops::Range<usize>,
+    },
+    Body {
+        input: usize,
+        capture: Capture,
+    },
+    Failed {
+        input: usize,
+        number: Option<usize>,
+        error: CaptureError,
+    },
+}
 
-/// Payloads a worker takes at a time: large enough that handing out work
-/// and sending results costs little, small enough to balance the cores.
-const BLOCK: usize = 32;
+/// Jobs handed to a worker at once, their base64 text in one buffer, and
+/// the buffer their output goes to.
+#[derive(Debug, Default)]
+struct Batch {
+    seq: usize,
+    text: String,
+    jobs: Vec<Job>,
+    out: Vec<u8>,
+}
 
-/// Decodes every item on all cores, renders each with `render`, and hands
-/// the texts to `emit` in input order as blocks complete (memory stays
-/// bounded by the blocks in flight, not by the input). Base64 decoding,
-/// decryption and rendering run on the workers; `emit` on the caller's
-/// thread. Returns whether any item failed.
-pub fn decode_all(
+/// Payloads in a batch: large enough that handing out work and sending
+/// results costs little, small enough to balance the cores.
+const BATCH_JOBS: usize = 32;
+/// Base64 text in a batch, beyond which it is sent at once.
+const BATCH_TEXT: usize = 256 << 10;
+
+/// The label of a part of input `name`: `name:line` or the name alone.
+fn label(name: &str, number: Option<usize>) -> String {
+    match number {
+        Some(n) => format!("{name}:{n}"),
+        None => name.to_owned(),
+    }
+}
+
+/// Reads `inputs` ("-" is stdin) as they come, decodes every payload on all
+/// cores, renders each with `render`, and hands the texts to `emit` in input
+/// order on the caller's thread. Memory stays bounded: the inputs are read
+/// a chunk at a time (see [`capture::scan`]), at most a few batches are in
+/// flight, and reading waits for output. All inputs together are read up
+/// to [`capture::MAX_INPUT`] bytes; beyond, an error names the limit and reading
+/// stops. Returns whether any payload failed.
+pub fn decode_inputs(
     keys: &Keys,
-    items: &[Item<'_>],
+    inputs: &[String],
     now: u64,
     render: &(dyn Fn(&Outcome, &mut Vec<u8>) + Sync),
     emit: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
 ) -> std::io::Result<bool> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::mpsc;
 
-    let blocks = items.len().div_ceil(BLOCK);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(blocks)
-        .max(1);
-    let next = AtomicUsize::new(0);
-    let (tx, rx) = std::sync::mpsc::channel::<(usize, bool, Vec<u8>)>();
+    let names: Vec<&str> = inputs
+        .iter()
+        .map(|n| if n == "-" { "stdin" } else { n.as_str() })
+        .collect();
+    let names = &names;
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Batches in flight, each owning one output buffer: the bound on memory.
+    let in_flight = 2 * workers + 2;
+    let (free_tx, free_rx) = mpsc::sync_channel::<Vec<u8>>(in_flight);
+    for _ in 0..in_flight {
+        free_tx.send(Vec::new()).expect("room for every buffer");
+    }
+    let (jobs_tx, jobs_rx) = mpsc::sync_channel::<Batch>(in_flight);
+    let jobs_rx = std::sync::Mutex::new(jobs_rx);
+    let (done_tx, done_rx) = mpsc::channel::<(usize, bool, Vec<u8>)>();
     std::thread::scope(|s| {
-        for _ in 0..threads {
-            let tx = tx.clone();
-            let next = &next;
+        s.spawn(move || read_all(inputs, &free_rx, &jobs_tx));
+        for _ in 0..workers {
+            let done_tx = done_tx.clone();
+            let jobs_rx = &jobs_rx;
             s.spawn(move || loop {
-                let b = next.fetch_add(1, Ordering::Relaxed);
-                if b >= blocks {
-                    break;
-                }
-                let block = &items[b * BLOCK..((b + 1) * BLOCK).min(items.len())];
-                let mut text = Vec::with_capacity(block.len() * 8192);
-                let mut failed = false;
-                for item in block {
-                    let outcome;
-                    let o = match item {
-                        Ok(found) => {
-                            outcome = match found.resolve() {
-                                Ok(c) => decode_one(keys, &c, now),
-                                Err((label, e)) => Outcome::failed(label, e),
-                            };
-                            &outcome
-                        }
-                        Err(o) => o,
-                    };
-                    failed |= matches!(o, Outcome::Failed(_));
-                    render(o, &mut text);
-                }
-                if tx.send((b, failed, text)).is_err() {
+                let next = jobs_rx.lock().map(|rx| rx.recv());
+                let Ok(Ok(mut batch)) = next else { break };
+                let failed = run_batch(keys, names, now, render, &mut batch);
+                if done_tx.send((batch.seq, failed, batch.out)).is_err() {
                     break;
                 }
             });
         }
-        drop(tx);
-        // Blocks arrive in any order and leave in input order.
+        drop(done_tx);
+        // Batches arrive in any order and leave in input order.
         let mut pending = std::collections::BTreeMap::new();
         let mut written = 0;
         let mut failed = false;
-        for (b, f, text) in rx {
+        let mut result = Ok(());
+        for (seq, f, out) in &done_rx {
             failed |= f;
-            pending.insert(b, text);
-            while let Some(t) = pending.remove(&written) {
-                emit(&t)?;
+            pending.insert(seq, out);
+            while let Some(mut out) = pending.remove(&written) {
+                if result.is_ok() {
+                    result = emit(&out);
+                }
                 written += 1;
+                if result.is_err() {
+                    break;
+                }
+                out.clear();
+                let _ = free_tx.send(out);
+            }
+            if result.is_err() {
+                break;
             }
         }
-        Ok(failed)
+        // On an error, the reader finds no more buffers and stops, and the
+        // workers find no more batches.
+        drop(free_tx);
+        drop(done_rx);
+        result.map(|()| failed)
     })
+}
+
+/// The reader: scans every input in turn into batches, each sent with a
+/// free output buffer (waiting for one bounds what is in flight).
+fn read_all(
+    inputs: &[String],
+    free: &std::sync::mpsc::Receiver<Vec<u8>>,
+    jobs: &std::sync::mpsc::SyncSender<Batch>,
+) {
+    let mut batch = Batch::default();
+    let mut seq = 0;
+    let mut send = |batch: &mut Batch, last: bool| -> std::io::Result<()> {
+        if batch.jobs.is_empty()
+            || !last && batch.jobs.len() < BATCH_JOBS && batch.text.len() < BATCH_TEXT
+        {
+            return Ok(());
+        }
+        let closed = || std::io::Error::other("output stopped");
+        let out = free.recv().map_err(|_| closed())?;
+        let mut full = std::mem::take(batch);
+        full.seq = seq;
+        full.out = out;
+        seq += 1;
+        jobs.send(full).map_err(|_| closed())
+    };
+    let mut budget = Budget::default();
+    for (input, name) in inputs.iter().enumerate() {
+        let mut over = false;
+        let mut sink = |piece: Piece<'_>| {
+            let job = match piece {
+                Piece::Line { number, text } => {
+                    let start = batch.text.len();
+                    batch.text.push_str(text);
+                    Job::Base64 {
+                        input,
+                        number: Some(number),
+                        range: start..batch.text.len(),
+                    }
+                }
+                Piece::Wrapped { text } if text.len() > MAX_PAYLOAD / 3 * 4 + 64 => Job::Failed {
+                    input,
+                    number: None,
+                    error: CaptureError::TooLarge,
+                },
+                Piece::Wrapped { text } => {
+                    let start = batch.text.len();
+                    batch.text.push_str(text);
+                    Job::Base64 {
+                        input,
+                        number: None,
+                        range: start..batch.text.len(),
+                    }
+                }
+                Piece::Body(capture) => Job::Body { input, capture },
+                Piece::Failed { number, error } => {
+                    over |= error == CaptureError::TotalTooLarge;
+                    Job::Failed {
+                        input,
+                        number,
+                        error,
+                    }
+                }
+            };
+            batch.jobs.push(job);
+            send(&mut batch, false)
+        };
+        let result = if name == "-" {
+            capture::scan(&mut std::io::stdin().lock(), &mut budget, &mut sink)
+        } else {
+            match std::fs::File::open(name) {
+                Ok(mut f) => capture::scan(&mut f, &mut budget, &mut sink),
+                Err(e) => sink(Piece::Failed {
+                    number: None,
+                    error: CaptureError::Read(e.to_string()),
+                }),
+            }
+        };
+        if result.is_err() || over {
+            break;
+        }
+    }
+    let _ = send(&mut batch, true);
+}
+
+/// Decodes and renders one batch into its output buffer; whether any
+/// payload failed.
+fn run_batch(
+    keys: &Keys,
+    names: &[&str],
+    now: u64,
+    render: &(dyn Fn(&Outcome, &mut Vec<u8>) + Sync),
+    batch: &mut Batch,
+) -> bool {
+    let mut failed = false;
+    for job in batch.jobs.drain(..) {
+        let outcome = match job {
+            Job::Base64 {
+                input,
+                number,
+                range,
+            } => {
+                let label = label(names[input], number);
+                match b64::decode(&batch.text[range]) {
+                    Ok(body) => decode_one(
+                        keys,
+                        &Capture {
+                            label,
+                            body,
+                            head: None,
+                        },
+                        now,
+                    ),
+                    Err(_) => Outcome::failed(label, CaptureError::NotBase64),
+                }
+            }
+            Job::Body { input, mut capture } => {
+                capture.label = names[input].to_owned();
+                decode_one(keys, &capture, now)
+            }
+            Job::Failed {
+                input,
+                number,
+                error,
+            } => Outcome::failed(label(names[input], number), error),
+        };
+        failed |= matches!(outcome, Outcome::Failed(_));
+        render(&outcome, &mut batch.out);
+    }
+    failed
 }
 
 pub async fn run(cx: &Context, a: &DecodeArgs) -> anyhow::Result<Exit> {
@@ -326,25 +484,9 @@ pub async fn run(cx: &Context, a: &DecodeArgs) -> anyhow::Result<Exit> {
     let printer = &cx.out;
     let render = |o: &Outcome, out: &mut Vec<u8>| printer.render_into(o, out);
     let failed = tokio::task::block_in_place(|| -> std::io::Result<bool> {
-        let mut inputs = Vec::new();
-        for name in &names {
-            let label = if name == "-" { "stdin" } else { name.as_str() };
-            inputs.push((label, read_input(name)));
-        }
-        let mut items: Vec<Item<'_>> = Vec::new();
-        for (label, data) in &inputs {
-            match data {
-                Ok(data) => items.extend(
-                    capture::find(label, data)
-                        .into_iter()
-                        .map(|r| r.map_err(|(l, e)| Outcome::failed(l, e))),
-                ),
-                Err(e) => items.push(Err(Outcome::failed(*label, format!("cannot read: {e}")))),
-            }
-        }
-        // Blocks are written in 64 KiB pieces, not flushed line by line.
+        // Batches are written in 64 KiB pieces, not flushed line by line.
         let mut pending = Vec::with_capacity(1 << 16);
-        let failed = decode_all(&keys, &items, now, &render, &mut |t| {
+        let failed = decode_inputs(&keys, &names, now, &render, &mut |t| {
             pending.extend_from_slice(t);
             if pending.len() >= 1 << 16 {
                 printer.write_bytes(&pending)?;
