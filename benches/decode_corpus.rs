@@ -59,7 +59,7 @@ fn one(s: &Setup, i: usize, out: &mut Vec<u8>) {
     };
     let o = decode_one(&s.keys, &c, 1_900_000_000);
     debug_assert!(matches!(o, Outcome::Decoded(_)));
-    s.printer.render_into(&o, out);
+    imapwebpush::commands::decode::render(&s.printer, &o, out);
 }
 
 fn all(s: &Setup) -> usize {
@@ -69,7 +69,7 @@ fn all(s: &Setup) -> usize {
         &s.keys,
         std::slice::from_ref(&s.file),
         1_900_000_000,
-        &|o, out| printer.render_into(o, out),
+        &|o, out| imapwebpush::commands::decode::render(printer, o, out),
         &mut |t| {
             n += t.len();
             Ok(())

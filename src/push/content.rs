@@ -213,7 +213,7 @@ impl fmt::Display for Warning {
         match self {
             Self::TooLong { bytes } => write!(f, "plaintext is {bytes} bytes, over the {MAX_PLAINTEXT}-byte limit (§7.1, RFC 8291 §4)"),
             Self::NoSelectBefore { response } => write!(f, "{response} response without a preceding SELECT (§7.1: every mailbox response MUST follow one)"),
-            Self::Unparsed { line, why } => write!(f, "unparsed response {line:.60?}: {why}"),
+            Self::Unparsed { line, why } => write!(f, "unparsed response {}: {why}", DebugStr(line)),
             Self::NotUtf8 => f.write_str("plaintext is not UTF-8"),
             Self::Empty => f.write_str("the push carries no response (§9: push-content = 1*(response-data))"),
             Self::Ttl { ttl: Some(t) } => write!(f, "TTL is {t}, not {RECOMMENDED_TTL} (§7.2: SHOULD be a week)"),
@@ -226,6 +226,43 @@ impl fmt::Display for Warning {
             Self::Topic { topic } => write!(f, "Topic {topic:?} on a push that is not a generic SYNC (§7.2: SHOULD NOT)"),
             Self::Other(s) => f.write_str(s),
         }
+    }
+}
+
+/// A string as `{:?}` writes it, without the per-character walk of
+/// `Debug` when the string is ASCII (the common case of unparsed lines).
+struct DebugStr<'a>(&'a str);
+
+impl fmt::Display for DebugStr<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.0;
+        if !s.is_ascii() {
+            return write!(f, "{s:?}");
+        }
+        f.write_str("\"")?;
+        let b = s.as_bytes();
+        let mut start = 0;
+        for (i, &c) in b.iter().enumerate() {
+            let esc: &str = match c {
+                b'"' => "\\\"",
+                b'\\' => "\\\\",
+                b'\t' => "\\t",
+                b'\r' => "\\r",
+                b'\n' => "\\n",
+                0 => "\\0",
+                0x20..=0x7e => continue,
+                _ => "",
+            };
+            f.write_str(&s[start..i])?;
+            if esc.is_empty() {
+                write!(f, "\\u{{{c:x}}}")?;
+            } else {
+                f.write_str(esc)?;
+            }
+            start = i + 1;
+        }
+        f.write_str(&s[start..])?;
+        f.write_str("\"")
     }
 }
 
@@ -263,20 +300,25 @@ pub fn expected_urgency(responses: &[PushResponse]) -> &'static str {
 /// Reads a push's plaintext and checks it (and its headers, when given)
 /// against the draft.
 pub fn analyze(plaintext: &[u8], headers: Option<&PushHeaders>) -> Content {
+    analyze_owned(plaintext.to_vec(), headers)
+}
+
+/// [`analyze`], keeping the plaintext's buffer (no copy when it is UTF-8).
+pub fn analyze_owned(plaintext: Vec<u8>, headers: Option<&PushHeaders>) -> Content {
     let mut warnings = Vec::new();
     if plaintext.len() > MAX_PLAINTEXT {
         warnings.push(Warning::TooLong {
             bytes: plaintext.len(),
         });
     }
-    let text = match std::str::from_utf8(plaintext) {
-        Ok(t) => t.to_owned(),
-        Err(_) => {
+    let (responses, unterminated) = parse_responses(&plaintext);
+    let text = match String::from_utf8(plaintext) {
+        Ok(t) => t,
+        Err(e) => {
             warnings.push(Warning::NotUtf8);
-            String::from_utf8_lossy(plaintext).into_owned()
+            String::from_utf8_lossy(e.as_bytes()).into_owned()
         }
     };
-    let (responses, unterminated) = parse_responses(plaintext);
     if unterminated {
         warnings.push(Warning::Other(
             "the last response does not end with CRLF".to_owned(),
@@ -786,6 +828,16 @@ mod tests {
         assert!(responses
             .iter()
             .all(|r| *r == PushResponse::Exists { count: 1 }));
+    }
+
+    /// Unparsed lines are quoted exactly as `{:?}` quotes them.
+    #[test]
+    fn debug_str_matches_debug() {
+        let mut all_ascii: String = (0u8..0x80).map(char::from).collect();
+        all_ascii.push_str("plain \"quoted\" back\\slash");
+        for s in [all_ascii.as_str(), "", "é\u{301}\t\u{200b}", "abc"] {
+            assert_eq!(DebugStr(s).to_string(), format!("{s:?}"));
+        }
     }
 
     /// Frames are cut as the IMAP framer cuts them: literals, a missing
