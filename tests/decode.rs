@@ -420,3 +420,156 @@ fn many_payloads_keep_their_order() {
         }
     }
 }
+
+/// Tiny lines used to cost about 150 times their size in memory (every
+/// payload found was kept before any was decoded): 1 MiB of them needed
+/// over 96 MiB. Now inputs are read as they are decoded; the binary runs
+/// under a 64 MiB limit on its data (`prlimit`, util-linux) and reports
+/// every line.
+#[test]
+fn tiny_lines_are_decoded_in_bounded_memory() {
+    use std::io::Read;
+    let b = Bin::new();
+    let lines = 512 << 10;
+    let path = b.path("tiny.txt");
+    std::fs::write(&path, "A\n".repeat(lines)).unwrap();
+    let mut child = std::process::Command::new("prlimit")
+        .arg(format!("--data={}", 64 << 20))
+        .arg("--")
+        .arg(env!("CARGO_BIN_EXE_imapwebpush"))
+        .args([
+            "decode",
+            "--json",
+            "--private-key",
+            UA_PRIVATE,
+            "--auth",
+            AUTH,
+        ])
+        .arg(&path)
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("this test needs prlimit (util-linux)");
+    // Counted as it comes: the output is some 50 MB.
+    let mut stdout = child.stdout.take().unwrap();
+    let mut buf = vec![0; 1 << 16];
+    let (mut count, mut first) = (0, Vec::new());
+    loop {
+        let n = stdout.read(&mut buf).unwrap();
+        if n == 0 {
+            break;
+        }
+        if first.len() < 200 {
+            first.extend_from_slice(&buf[..n.min(200)]);
+        }
+        count += buf[..n].iter().filter(|&&c| c == b'\n').count();
+    }
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}; stderr: {stderr}",
+        out.status
+    );
+    assert_eq!(count, lines, "stderr: {stderr}");
+    let first = String::from_utf8_lossy(&first);
+    let first: Value = serde_json::from_str(first.lines().next().unwrap()).unwrap();
+    assert_eq!(first["error"], "line is not base64 or base64url");
+    assert_eq!(first["input"], format!("{}:1", path.display()));
+}
+
+/// The 64 MiB limit is on all inputs together (it was per file, so that
+/// two files took twice as much): past it, one error names the limit and
+/// the inputs after are not read.
+#[test]
+fn inputs_are_capped_in_total() {
+    let b = Bin::new();
+    // Lines too long to be payloads: read (and counted) without being
+    // kept; the second line of `two` is known too long before the limit.
+    let line = format!("{}\n", "A".repeat(20 << 20));
+    let (one, two, three) = (b.path("one.txt"), b.path("two.txt"), b.path("three.txt"));
+    std::fs::write(&one, line.repeat(2)).unwrap();
+    std::fs::write(&two, line.repeat(2)).unwrap();
+    std::fs::write(&three, format!("{RFC8291_BODY}\n")).unwrap();
+    let out = b.run(&[
+        "decode",
+        "--json",
+        "--private-key",
+        UA_PRIVATE,
+        "--auth",
+        AUTH,
+        one.to_str().unwrap(),
+        two.to_str().unwrap(),
+        three.to_str().unwrap(),
+    ]);
+    out.expect_code(1);
+    let lines = json_lines(&out);
+    let inputs: Vec<&str> = lines.iter().map(|l| l["input"].as_str().unwrap()).collect();
+    let name = |p: &std::path::Path, n: &str| format!("{}{n}", p.display());
+    assert_eq!(
+        inputs,
+        [
+            name(&one, ":1"),
+            name(&one, ":2"),
+            name(&two, ":1"),
+            name(&two, ":2"),
+            name(&two, "")
+        ],
+        "{}",
+        out.stdout()
+    );
+    assert!(lines[..4]
+        .iter()
+        .all(|l| l["error"].as_str().unwrap().contains("over 1024 KiB")));
+    let last = lines[4]["error"].as_str().unwrap();
+    assert!(
+        last.contains("inputs total more than 64 MiB") && last.contains("smaller groups"),
+        "{last}"
+    );
+}
+
+/// A capture may hold a body of any number of records, but decode reads
+/// at most 1 MiB per payload (a push carries 4 KiB): larger is an error for
+/// that payload, as a base64 line or a raw body, and the rest decodes.
+#[test]
+fn payloads_over_the_limit_are_refused() {
+    let b = Bin::new();
+    let plain = "* 1 EXISTS\r\n".repeat((1 << 20) / 12 + 1);
+    let body = ece::encrypt(
+        &ua_public(),
+        &auth(),
+        plain.as_bytes(),
+        &EncryptOptions::default(),
+    )
+    .unwrap();
+    let lines = b.path("big.txt");
+    std::fs::write(&lines, format!("{}\n{RFC8291_BODY}\n", b64::encode(&body))).unwrap();
+    let raw = b.path("big.bin");
+    std::fs::write(&raw, &body).unwrap();
+    let out = b.run(&[
+        "decode",
+        "--json",
+        "--private-key",
+        UA_PRIVATE,
+        "--auth",
+        AUTH,
+        lines.to_str().unwrap(),
+        raw.to_str().unwrap(),
+    ]);
+    out.expect_code(1);
+    let v = json_lines(&out);
+    assert_eq!(v.len(), 3, "{}", out.stdout());
+    for i in [0, 2] {
+        assert_eq!(v[i]["ok"], false);
+        let e = v[i]["error"].as_str().unwrap();
+        assert!(e.contains("over 1024 KiB, decode's limit"), "{e}");
+    }
+    assert_eq!(v[1]["ok"], true);
+    assert_eq!(
+        v[1]["plaintext"],
+        "When I grow up, I want to be a watermelon"
+    );
+}

@@ -3,7 +3,7 @@
 //! output keeps input order.
 
 use std::fmt;
-use std::io::Read;
+use std::io::Write as _;
 use std::path::PathBuf;
 
 use colored::Colorize;
@@ -13,8 +13,9 @@ use clap::Args;
 
 use crate::exit::{Exit, UsageError};
 use crate::output::escape_line;
-use crate::push::capture::{self, Capture, MAX_INPUT};
-use crate::push::content::PushHeaders;
+use crate::push::b64;
+use crate::push::capture::{self, Budget, Capture, CaptureError, Piece, MAX_PAYLOAD};
+use crate::push::content::{PushHeaders, PushResponse, Warning};
 use crate::push::inspect::{inspect, Body, PushInput, PushReport, VapidPolicy};
 use crate::push::keys::Keys;
 use crate::push::vapid::{self, VapidReport};
@@ -64,7 +65,7 @@ pub struct Decoded {
     pub records: usize,
     pub padding: usize,
     pub plaintext: String,
-    pub responses: Vec<crate::push::content::PushResponse>,
+    pub responses: Vec<PushResponse>,
     /// Every rule the push broke (content, §7.2 headers, VAPID).
     pub warnings: Vec<Departure>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -74,8 +75,8 @@ pub struct Decoded {
 }
 
 impl Decoded {
-    fn new(input: String, report: PushReport) -> Self {
-        let warnings = report.departures();
+    fn new(input: String, mut report: PushReport) -> Self {
+        let warnings = report.take_departures();
         Self {
             ok: true,
             input,
@@ -185,27 +186,261 @@ impl fmt::Display for Outcome {
     }
 }
 
-fn read_input(name: &str) -> std::io::Result<Vec<u8>> {
-    let mut buf = Vec::new();
-    let limit = MAX_INPUT as u64 + 1;
-    if name == "-" {
-        std::io::stdin().lock().take(limit).read_to_end(&mut buf)?;
+/// Decrypts and reads one payload through the push pipeline.
+/// Appends `o` as `printer` prints it: under `--json` by [`write_json`],
+/// as text otherwise.
+pub fn render(printer: &crate::output::Printer, o: &Outcome, out: &mut Vec<u8>) {
+    if printer.is_json() {
+        write_json(o, out);
     } else {
-        std::fs::File::open(name)?
-            .take(limit)
-            .read_to_end(&mut buf)?;
+        printer.render_into(o, out);
     }
-    if buf.len() > MAX_INPUT {
-        return Err(std::io::Error::other(format!(
-            "larger than {} MiB",
-            MAX_INPUT >> 20
-        )));
-    }
-    Ok(buf)
 }
 
-/// Decrypts and reads one payload through the push pipeline.
+/// Appends the JSON line of `o`: the bytes `serde_json` writes, with the
+/// long strings (plaintext, unparsed lines, literals, warnings) escaped by
+/// [`json_str`] rather than byte by byte.
+pub fn write_json(o: &Outcome, out: &mut Vec<u8>) {
+    let Outcome::Decoded(d) = o else {
+        let _ = serde_json::to_writer(&mut *out, o);
+        out.push(b'\n');
+        return;
+    };
+    out.extend_from_slice(b"{\"ok\":true,\"input\":");
+    json_str(out, &d.input);
+    out.extend_from_slice(b",\"encoding\":");
+    json_str(out, d.encoding);
+    let _ = write!(
+        out,
+        ",\"record_size\":{},\"records\":{},\"padding\":{},\"plaintext\":",
+        d.record_size, d.records, d.padding
+    );
+    json_str(out, &d.plaintext);
+    out.extend_from_slice(b",\"responses\":[");
+    for (i, r) in d.responses.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        match r {
+            PushResponse::Raw { line, why } => {
+                out.extend_from_slice(b"{\"type\":\"RAW\",\"line\":");
+                json_str(out, line);
+                out.extend_from_slice(b",\"why\":");
+                json_str(out, why);
+                out.push(b'}');
+            }
+            PushResponse::UidFetch { uid: n, items } | PushResponse::Fetch { seq: n, items } => {
+                let (kind, key) = match r {
+                    PushResponse::UidFetch { .. } => ("UIDFETCH", "uid"),
+                    _ => ("FETCH", "seq"),
+                };
+                let _ = write!(out, "{{\"type\":\"{kind}\",\"{key}\":{n},\"items\":");
+                json_map(out, items);
+                out.push(b'}');
+            }
+            r => {
+                let _ = serde_json::to_writer(&mut *out, r);
+            }
+        }
+    }
+    out.extend_from_slice(b"],\"warnings\":[");
+    let mut text = String::new();
+    for (i, w) in d.warnings.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        // The common warning of a plaintext that is not IMAP, without
+        // formatting it first: `unparsed response {line:?}: {why}`.
+        if let Departure::Push(Warning::Unparsed { line, why }) = w {
+            if line.is_ascii() {
+                out.extend_from_slice(b"\"unparsed response ");
+                json_debug_ascii(out, line);
+                out.extend_from_slice(b": ");
+                escape(out, why.as_bytes(), false);
+                out.push(b'"');
+                continue;
+            }
+        }
+        text.clear();
+        let _ = fmt::Write::write_fmt(&mut text, format_args!("{w}"));
+        json_str(out, &text);
+    }
+    out.push(b']');
+    if let Some(h) = &d.headers {
+        out.extend_from_slice(b",\"headers\":");
+        let _ = serde_json::to_writer(&mut *out, h);
+    }
+    if let Some(v) = &d.vapid {
+        out.extend_from_slice(b",\"vapid\":");
+        let _ = serde_json::to_writer(&mut *out, v);
+    }
+    out.extend_from_slice(b"}\n");
+}
+
+fn json_map(out: &mut Vec<u8>, m: &serde_json::Map<String, serde_json::Value>) {
+    out.push(b'{');
+    for (i, (k, v)) in m.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        json_str(out, k);
+        out.push(b':');
+        json_value(out, v);
+    }
+    out.push(b'}');
+}
+
+fn json_value(out: &mut Vec<u8>, v: &serde_json::Value) {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => json_str(out, s),
+        Value::Array(a) => {
+            out.push(b'[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                json_value(out, x);
+            }
+            out.push(b']');
+        }
+        Value::Object(m) => json_map(out, m),
+        v => {
+            let _ = serde_json::to_writer(&mut *out, v);
+        }
+    }
+}
+
+/// Appends `s` as a JSON string, byte for byte as `serde_json` writes it
+/// (`"` and `\\` escaped, control characters as `\n`-style or `\u00xx`
+/// escapes, everything else as is), finding the runs that need no escape
+/// eight bytes at a time.
+pub fn json_str(out: &mut Vec<u8>, s: &str) {
+    out.reserve(s.len() + 2);
+    out.push(b'"');
+    escape(out, s.as_bytes(), false);
+    out.push(b'"');
+}
+
+/// Appends the contents of a JSON string holding `{:?}` of `s`, which is
+/// ASCII: the two escapes in one pass, with no string in between.
+fn json_debug_ascii(out: &mut Vec<u8>, s: &str) {
+    debug_assert!(s.is_ascii());
+    out.extend_from_slice(b"\\\"");
+    escape(out, s.as_bytes(), true);
+    out.extend_from_slice(b"\\\"");
+}
+
+/// The escaping loop of [`json_str`] and [`json_debug_ascii`] (`debug`:
+/// bytes are written as `{:?}` writes them, then escaped for JSON).
+fn escape(out: &mut Vec<u8>, b: &[u8], debug: bool) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Non-zero when a byte of `x` needs an escape: below 0x20, '"' or
+    // '\\' (and DEL for `debug`).
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let del = if debug { ONES * 0x7f } else { 0 };
+    let special = |x: u64| {
+        let m = (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
+            | zero(x ^ (ONES * u64::from(b'"')))
+            | zero(x ^ (ONES * u64::from(b'\\')));
+        if debug {
+            m | zero(x ^ del)
+        } else {
+            m
+        }
+    };
+    // Output is staged in a buffer on the stack and appended in large
+    // pieces: no call per escape or per short run.
+    let mut tmp = [0u8; 1024];
+    let mut n = 0;
+    let mut words = b.chunks_exact(8);
+    for word in &mut words {
+        if n > tmp.len() - 64 {
+            out.extend_from_slice(&tmp[..n]);
+            n = 0;
+        }
+        let x = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+        if special(x) == 0 {
+            tmp[n..n + 8].copy_from_slice(word);
+            n += 8;
+        } else {
+            word.iter().for_each(|&c| put(&mut tmp, &mut n, c, debug));
+        }
+    }
+    for &c in words.remainder() {
+        if n > tmp.len() - 8 {
+            out.extend_from_slice(&tmp[..n]);
+            n = 0;
+        }
+        put(&mut tmp, &mut n, c, debug);
+    }
+    out.extend_from_slice(&tmp[..n]);
+}
+
+/// One byte of [`escape`] into its staging buffer.
+#[inline(always)]
+fn put(tmp: &mut [u8; 1024], n: &mut usize, c: u8, debug: bool) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    if c >= 0x20 && c != b'"' && c != b'\\' && (c != 0x7f || !debug) {
+        tmp[*n] = c;
+        *n += 1;
+        return;
+    }
+    let esc: &[u8] = match (c, debug) {
+        (b'"', false) => b"\\\"",
+        (b'\\', false) => b"\\\\",
+        (b'\n', false) => b"\\n",
+        (b'\r', false) => b"\\r",
+        (b'\t', false) => b"\\t",
+        (0x08, false) => b"\\b",
+        (0x0c, false) => b"\\f",
+        (0..=0x1f, false) => b"",
+        (b'"', true) => b"\\\\\\\"",
+        (b'\\', true) => b"\\\\\\\\",
+        (b'\n', true) => b"\\\\n",
+        (b'\r', true) => b"\\\\r",
+        (b'\t', true) => b"\\\\t",
+        (0, true) => b"\\\\0",
+        (0..=0x1f | 0x7f, true) => b"",
+        _ => {
+            tmp[*n] = c;
+            *n += 1;
+            return;
+        }
+    };
+    let mut w = |x: u8| {
+        tmp[*n] = x;
+        *n += 1;
+    };
+    if !esc.is_empty() {
+        esc.iter().for_each(|&x| w(x));
+    } else if !debug {
+        [
+            b'\\',
+            b'u',
+            b'0',
+            b'0',
+            HEX[usize::from(c >> 4)],
+            HEX[usize::from(c & 0xf)],
+        ]
+        .iter()
+        .for_each(|&x| w(x));
+    } else {
+        [b'\\', b'\\', b'u', b'{'].iter().for_each(|&x| w(x));
+        if c >= 0x10 {
+            w(HEX[usize::from(c >> 4)]);
+        }
+        w(HEX[usize::from(c & 0xf)]);
+        w(b'}');
+    }
+}
+
+/// Bodies over [`MAX_PAYLOAD`] are refused before any work.
 pub fn decode_one(keys: &Keys, c: &Capture, now: u64) -> Outcome {
+    if c.body.len() > MAX_PAYLOAD {
+        return Outcome::failed(&c.label, CaptureError::TooLarge);
+    }
     let head = c.head.as_ref();
     let get = |name: &str| head.and_then(|h| h.get(name));
     let input = PushInput {
@@ -236,81 +471,254 @@ pub fn decode_one(keys: &Keys, c: &Capture, now: u64) -> Outcome {
     }
 }
 
-/// One item of work: a payload found in an input, or a failure already.
-pub type Item<'a> = Result<capture::Found<'a>, Outcome>;
+/// A payload to decode, or what is wrong with a part of an input.
+#[derive(Debug)]
+enum Job {
+    /// Base64 text, at `range` of its batch's text.
+    Base64 {
+        input: usize,
+        number: Option<usize>,
+        range: std::ops::Range<usize>,
+    },
+    Body {
+        input: usize,
+        capture: Capture,
+    },
+    Failed {
+        input: usize,
+        number: Option<usize>,
+        error: CaptureError,
+    },
+}
 
-/// Payloads a worker takes at a time: large enough that handing out work
-/// and sending results costs little, small enough to balance the cores.
-const BLOCK: usize = 32;
+/// Jobs handed to a worker at once, their base64 text in one buffer, and
+/// the buffer their output goes to.
+#[derive(Debug, Default)]
+struct Batch {
+    seq: usize,
+    text: String,
+    jobs: Vec<Job>,
+    out: Vec<u8>,
+}
 
-/// Decodes every item on all cores, renders each with `render`, and hands
-/// the texts to `emit` in input order as blocks complete (memory stays
-/// bounded by the blocks in flight, not by the input). Base64 decoding,
-/// decryption and rendering run on the workers; `emit` on the caller's
-/// thread. Returns whether any item failed.
-pub fn decode_all(
+/// Payloads in a batch: large enough that handing out work and sending
+/// results costs little, small enough to balance the cores.
+const BATCH_JOBS: usize = 32;
+/// Base64 text in a batch, beyond which it is sent at once.
+const BATCH_TEXT: usize = 256 << 10;
+
+/// The label of a part of input `name`: `name:line` or the name alone.
+fn label(name: &str, number: Option<usize>) -> String {
+    match number {
+        Some(n) => format!("{name}:{n}"),
+        None => name.to_owned(),
+    }
+}
+
+/// Reads `inputs` ("-" is stdin) as they come, decodes every payload on all
+/// cores, renders each with `render`, and hands the texts to `emit` in input
+/// order on the caller's thread. Memory stays bounded: the inputs are read
+/// a chunk at a time (see [`capture::scan`]), at most a few batches are in
+/// flight, and reading waits for output. All inputs together are read up
+/// to [`capture::MAX_INPUT`] bytes; beyond, an error names the limit and reading
+/// stops. Returns whether any payload failed.
+pub fn decode_inputs(
     keys: &Keys,
-    items: &[Item<'_>],
+    inputs: &[String],
     now: u64,
     render: &(dyn Fn(&Outcome, &mut Vec<u8>) + Sync),
     emit: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
 ) -> std::io::Result<bool> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::mpsc;
 
-    let blocks = items.len().div_ceil(BLOCK);
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(blocks)
-        .max(1);
-    let next = AtomicUsize::new(0);
-    let (tx, rx) = std::sync::mpsc::channel::<(usize, bool, Vec<u8>)>();
+    let names: Vec<&str> = inputs
+        .iter()
+        .map(|n| if n == "-" { "stdin" } else { n.as_str() })
+        .collect();
+    let names = &names;
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Batches in flight, each owning one output buffer: the bound on memory.
+    let in_flight = 2 * workers + 2;
+    let (free_tx, free_rx) = mpsc::sync_channel::<Vec<u8>>(in_flight);
+    for _ in 0..in_flight {
+        free_tx.send(Vec::new()).expect("room for every buffer");
+    }
+    let (jobs_tx, jobs_rx) = mpsc::sync_channel::<Batch>(in_flight);
+    let jobs_rx = std::sync::Mutex::new(jobs_rx);
+    let (done_tx, done_rx) = mpsc::channel::<(usize, bool, Vec<u8>)>();
     std::thread::scope(|s| {
-        for _ in 0..threads {
-            let tx = tx.clone();
-            let next = &next;
+        s.spawn(move || read_all(inputs, &free_rx, &jobs_tx));
+        for _ in 0..workers {
+            let done_tx = done_tx.clone();
+            let jobs_rx = &jobs_rx;
             s.spawn(move || loop {
-                let b = next.fetch_add(1, Ordering::Relaxed);
-                if b >= blocks {
-                    break;
-                }
-                let block = &items[b * BLOCK..((b + 1) * BLOCK).min(items.len())];
-                let mut text = Vec::with_capacity(block.len() * 8192);
-                let mut failed = false;
-                for item in block {
-                    let outcome;
-                    let o = match item {
-                        Ok(found) => {
-                            outcome = match found.resolve() {
-                                Ok(c) => decode_one(keys, &c, now),
-                                Err((label, e)) => Outcome::failed(label, e),
-                            };
-                            &outcome
-                        }
-                        Err(o) => o,
-                    };
-                    failed |= matches!(o, Outcome::Failed(_));
-                    render(o, &mut text);
-                }
-                if tx.send((b, failed, text)).is_err() {
+                let next = jobs_rx.lock().map(|rx| rx.recv());
+                let Ok(Ok(mut batch)) = next else { break };
+                let failed = run_batch(keys, names, now, render, &mut batch);
+                if done_tx.send((batch.seq, failed, batch.out)).is_err() {
                     break;
                 }
             });
         }
-        drop(tx);
-        // Blocks arrive in any order and leave in input order.
+        drop(done_tx);
+        // Batches arrive in any order and leave in input order.
         let mut pending = std::collections::BTreeMap::new();
         let mut written = 0;
         let mut failed = false;
-        for (b, f, text) in rx {
+        let mut result = Ok(());
+        for (seq, f, out) in &done_rx {
             failed |= f;
-            pending.insert(b, text);
-            while let Some(t) = pending.remove(&written) {
-                emit(&t)?;
+            pending.insert(seq, out);
+            while let Some(mut out) = pending.remove(&written) {
+                if result.is_ok() {
+                    result = emit(&out);
+                }
                 written += 1;
+                if result.is_err() {
+                    break;
+                }
+                out.clear();
+                let _ = free_tx.send(out);
+            }
+            if result.is_err() {
+                break;
             }
         }
-        Ok(failed)
+        // On an error, the reader finds no more buffers and stops, and the
+        // workers find no more batches.
+        drop(free_tx);
+        drop(done_rx);
+        result.map(|()| failed)
     })
+}
+
+/// The reader: scans every input in turn into batches, each sent with a
+/// free output buffer (waiting for one bounds what is in flight).
+fn read_all(
+    inputs: &[String],
+    free: &std::sync::mpsc::Receiver<Vec<u8>>,
+    jobs: &std::sync::mpsc::SyncSender<Batch>,
+) {
+    let mut batch = Batch::default();
+    let mut seq = 0;
+    let mut send = |batch: &mut Batch, last: bool| -> std::io::Result<()> {
+        if batch.jobs.is_empty()
+            || !last && batch.jobs.len() < BATCH_JOBS && batch.text.len() < BATCH_TEXT
+        {
+            return Ok(());
+        }
+        let closed = || std::io::Error::other("output stopped");
+        let out = free.recv().map_err(|_| closed())?;
+        let mut full = std::mem::take(batch);
+        full.seq = seq;
+        full.out = out;
+        seq += 1;
+        jobs.send(full).map_err(|_| closed())
+    };
+    let mut budget = Budget::default();
+    for (input, name) in inputs.iter().enumerate() {
+        let mut over = false;
+        let mut sink = |piece: Piece<'_>| {
+            let job = match piece {
+                Piece::Line { number, text } => {
+                    let start = batch.text.len();
+                    batch.text.push_str(text);
+                    Job::Base64 {
+                        input,
+                        number: Some(number),
+                        range: start..batch.text.len(),
+                    }
+                }
+                Piece::Wrapped { text } if text.len() > MAX_PAYLOAD / 3 * 4 + 64 => Job::Failed {
+                    input,
+                    number: None,
+                    error: CaptureError::TooLarge,
+                },
+                Piece::Wrapped { text } => {
+                    let start = batch.text.len();
+                    batch.text.push_str(text);
+                    Job::Base64 {
+                        input,
+                        number: None,
+                        range: start..batch.text.len(),
+                    }
+                }
+                Piece::Body(capture) => Job::Body { input, capture },
+                Piece::Failed { number, error } => {
+                    over |= error == CaptureError::TotalTooLarge;
+                    Job::Failed {
+                        input,
+                        number,
+                        error,
+                    }
+                }
+            };
+            batch.jobs.push(job);
+            send(&mut batch, false)
+        };
+        let result = if name == "-" {
+            capture::scan(&mut std::io::stdin().lock(), &mut budget, &mut sink)
+        } else {
+            match std::fs::File::open(name) {
+                Ok(mut f) => capture::scan(&mut f, &mut budget, &mut sink),
+                Err(e) => sink(Piece::Failed {
+                    number: None,
+                    error: CaptureError::Read(e.to_string()),
+                }),
+            }
+        };
+        if result.is_err() || over {
+            break;
+        }
+    }
+    let _ = send(&mut batch, true);
+}
+
+/// Decodes and renders one batch into its output buffer; whether any
+/// payload failed.
+fn run_batch(
+    keys: &Keys,
+    names: &[&str],
+    now: u64,
+    render: &(dyn Fn(&Outcome, &mut Vec<u8>) + Sync),
+    batch: &mut Batch,
+) -> bool {
+    let mut failed = false;
+    for job in batch.jobs.drain(..) {
+        let outcome = match job {
+            Job::Base64 {
+                input,
+                number,
+                range,
+            } => {
+                let label = label(names[input], number);
+                match b64::decode(&batch.text[range]) {
+                    Ok(body) => decode_one(
+                        keys,
+                        &Capture {
+                            label,
+                            body,
+                            head: None,
+                        },
+                        now,
+                    ),
+                    Err(_) => Outcome::failed(label, CaptureError::NotBase64),
+                }
+            }
+            Job::Body { input, mut capture } => {
+                capture.label = names[input].to_owned();
+                decode_one(keys, &capture, now)
+            }
+            Job::Failed {
+                input,
+                number,
+                error,
+            } => Outcome::failed(label(names[input], number), error),
+        };
+        failed |= matches!(outcome, Outcome::Failed(_));
+        render(&outcome, &mut batch.out);
+    }
+    failed
 }
 
 pub async fn run(cx: &Context, a: &DecodeArgs) -> anyhow::Result<Exit> {
@@ -324,27 +732,15 @@ pub async fn run(cx: &Context, a: &DecodeArgs) -> anyhow::Result<Exit> {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
     let printer = &cx.out;
-    let render = |o: &Outcome, out: &mut Vec<u8>| printer.render_into(o, out);
+    let render = |o: &Outcome, out: &mut Vec<u8>| render(printer, o, out);
     let failed = tokio::task::block_in_place(|| -> std::io::Result<bool> {
-        let mut inputs = Vec::new();
-        for name in &names {
-            let label = if name == "-" { "stdin" } else { name.as_str() };
-            inputs.push((label, read_input(name)));
-        }
-        let mut items: Vec<Item<'_>> = Vec::new();
-        for (label, data) in &inputs {
-            match data {
-                Ok(data) => items.extend(
-                    capture::find(label, data)
-                        .into_iter()
-                        .map(|r| r.map_err(|(l, e)| Outcome::failed(l, e))),
-                ),
-                Err(e) => items.push(Err(Outcome::failed(*label, format!("cannot read: {e}")))),
-            }
-        }
-        // Blocks are written in 64 KiB pieces, not flushed line by line.
+        // Batches are written in pieces of 64 KiB or more, not flushed line
+        // by line.
         let mut pending = Vec::with_capacity(1 << 16);
-        let failed = decode_all(&keys, &items, now, &render, &mut |t| {
+        let failed = decode_inputs(&keys, &names, now, &render, &mut |t| {
+            if pending.is_empty() && t.len() >= 1 << 16 {
+                return printer.write_bytes(t);
+            }
             pending.extend_from_slice(t);
             if pending.len() >= 1 << 16 {
                 printer.write_bytes(&pending)?;
@@ -356,4 +752,90 @@ pub async fn run(cx: &Context, a: &DecodeArgs) -> anyhow::Result<Exit> {
         Ok(failed)
     })?;
     Ok(if failed { Exit::Failure } else { Exit::Success })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::push::content::analyze;
+
+    /// Every byte, quotes, backslashes, non-ASCII and control characters
+    /// in runs of every length around the eight-byte words.
+    fn tricky() -> Vec<String> {
+        let mut all: String = (0u8..0x80).map(char::from).collect();
+        all.push_str("é\u{301}\u{2028}\u{7f}😀");
+        let mut out = vec![all.clone(), String::new()];
+        for n in 0..20 {
+            out.push(format!(
+                "{}\"{}\\{}",
+                "a".repeat(n),
+                "b".repeat(n % 9),
+                "\u{1}".repeat(n % 3)
+            ));
+        }
+        out.push(all.repeat(3));
+        out
+    }
+
+    #[test]
+    fn json_strings_are_written_as_serde_json_writes_them() {
+        for s in tricky() {
+            let mut mine = Vec::new();
+            json_str(&mut mine, &s);
+            assert_eq!(
+                String::from_utf8(mine).unwrap(),
+                serde_json::to_string(&s).unwrap(),
+                "{s:?}"
+            );
+        }
+    }
+
+    /// `write_json` is `serde_json` on the same outcome, byte for byte.
+    #[test]
+    fn json_lines_are_serde_json_lines() {
+        let mut plaintexts: Vec<Vec<u8>> = vec![
+            b"* SELECT INBOX\r\n* 3 UIDFETCH (UID 3 FLAGS (\\Seen) MODSEQ (7) ENVELOPE (\"Mon, 7 Feb 1994 21:52:25 -0800\" \"a \\\"b\\\" c\" ((\"Fred\" NIL \"f\" \"x.example\")) NIL NIL NIL NIL NIL NIL \"<1@x>\") BINARY[1] ~{12}\r\n\t\"q\\\r\n\x01\x7f\xc3\xa9)\r\n* VANISHED 1:3\r\n* FLAGS (\\Seen $Junk)\r\n* 4 FETCH (UID 9 BODY[] \"x\\\"y\")\r\n* 2 EXISTS\r\n* SYNC\r\n".to_vec(),
+            b"not IMAP \"at\" all\\\r\n\x00\x1b[0m\r\nno CRLF".to_vec(),
+            b"\xff\xfe invalid UTF-8\r\n".to_vec(),
+            Vec::new(),
+        ];
+        plaintexts.extend(tricky().into_iter().map(String::into_bytes));
+        for (i, plain) in plaintexts.iter().enumerate() {
+            for headers in [
+                None,
+                Some(PushHeaders {
+                    content_encoding: Some("aes128gcm".to_owned()),
+                    ttl: Some(60),
+                    urgency: Some("hi\"gh".to_owned()),
+                    topic: Some("t\\".to_owned()),
+                }),
+            ] {
+                let report = PushReport {
+                    encoding: "aes128gcm",
+                    record_size: 4096,
+                    records: 1,
+                    padding: 3,
+                    content: analyze(plain, headers.as_ref()),
+                    vapid: headers.as_ref().map(|_| VapidReport::missing()),
+                    headers,
+                };
+                let o = Outcome::Decoded(Box::new(Decoded::new(format!("f\"{i}"), report)));
+                let mut mine = Vec::new();
+                write_json(&o, &mut mine);
+                let mut theirs = serde_json::to_vec(&o).unwrap();
+                theirs.push(b'\n');
+                assert_eq!(
+                    String::from_utf8_lossy(&mine),
+                    String::from_utf8_lossy(&theirs)
+                );
+            }
+        }
+        let failed = Outcome::failed("x", "bad \"thing\"");
+        let mut mine = Vec::new();
+        write_json(&failed, &mut mine);
+        assert_eq!(
+            mine,
+            [serde_json::to_vec(&failed).unwrap(), b"\n".to_vec()].concat()
+        );
+    }
 }

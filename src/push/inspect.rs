@@ -9,7 +9,7 @@ use std::fmt;
 use colored::Colorize;
 use serde::Serialize;
 
-use super::content::{analyze, Content, PushHeaders};
+use super::content::{analyze_owned, Content, PushHeaders};
 use super::ece::{self, EceError, Encoding};
 use super::keys::Keys;
 use super::vapid::{self, Expectations, VapidReport};
@@ -106,6 +106,27 @@ impl PushReport {
     }
 }
 
+impl PushReport {
+    /// Like [`PushReport::departures`], moving the content's warnings out
+    /// instead of copying them.
+    pub fn take_departures(&mut self) -> Vec<Departure> {
+        let mut out: Vec<Departure> = std::mem::take(&mut self.content.warnings)
+            .into_iter()
+            .map(Departure::Push)
+            .collect();
+        if let Some(v) = &self.vapid {
+            out.extend(
+                v.findings
+                    .iter()
+                    .filter(|f| !f.is_error())
+                    .cloned()
+                    .map(Departure::Vapid),
+            );
+        }
+        out
+    }
+}
+
 /// Checks a push in order — encoding, VAPID, decryption, content — and
 /// reports it, or says why it is refused.
 pub fn inspect(
@@ -142,7 +163,7 @@ pub fn inspect(
     if let Some(h) = headers.as_mut() {
         h.content_encoding = Some(encoding.name().to_owned());
     }
-    let content = analyze(&d.plaintext, headers.as_ref());
+    let content = analyze_owned(d.plaintext, headers.as_ref());
     Ok(PushReport {
         encoding: encoding.name(),
         record_size: d.record_size,

@@ -1,0 +1,166 @@
+//! `decode` on a realistic corpus (see `support/corpus.rs`), beside its
+//! floor: one bare P-256 ECDH per payload, measured in the same run so
+//! that the ratio holds even on a loaded machine.
+//!
+//! - `corpus/ecdh_floor`: one ECDH with a corpus payload's sender key;
+//! - `corpus/payload`: one payload as `decode --json` handles it on one
+//!   core: base64 decoding, decryption, reading the content, the JSON line;
+//! - `corpus/decode_all`: all 2,000 through `decode`'s worker pool (every
+//!   core), output discarded.
+//!
+//! After criterion, alternating rounds of 2,000 ECDHs and 2,000 payloads
+//! print the per-payload ratio to the floor with its spread.
+//!
+//! With `IMAPWEBPUSH_CORPUS_DIR` set, writes the corpus there instead
+//! (`payloads.txt`, plus `keys.env` with the key and auth secret) and exits:
+//! `benches/decode_vs_python.sh` uses that.
+
+use std::time::{Duration, Instant};
+
+use criterion::{black_box, Criterion, Throughput};
+use imapwebpush::commands::decode::{decode_inputs, decode_one, Outcome};
+use imapwebpush::output::Printer;
+use imapwebpush::push::b64;
+use imapwebpush::push::capture::Capture;
+use imapwebpush::push::ece;
+use imapwebpush::push::keys::Keys;
+
+#[path = "support/corpus.rs"]
+mod corpus;
+
+struct Setup {
+    keys: Keys,
+    lines: Vec<String>,
+    senders: Vec<Vec<u8>>,
+    printer: Printer,
+    /// The corpus file, for `decode_inputs`.
+    file: String,
+}
+
+fn setup() -> Setup {
+    let bodies = corpus::bodies();
+    let file = std::env::temp_dir().join(format!("imapwebpush-corpus-{}.txt", std::process::id()));
+    std::fs::write(&file, corpus::file_text()).unwrap();
+    Setup {
+        file: file.to_str().unwrap().to_owned(),
+        keys: Keys::from_parts(corpus::UA_PRIVATE, corpus::AUTH).unwrap(),
+        senders: bodies.iter().map(|b| b[21..86].to_vec()).collect(),
+        lines: bodies.iter().map(|b| b64::encode(b)).collect(),
+        printer: Printer::memory(true, false).0,
+    }
+}
+
+/// One payload as `decode --json` handles it, into `out`.
+fn one(s: &Setup, i: usize, out: &mut Vec<u8>) {
+    let c = Capture {
+        label: format!("payloads.txt:{}", i + 1),
+        body: b64::decode(&s.lines[i]).unwrap(),
+        head: None,
+    };
+    let o = decode_one(&s.keys, &c, 1_900_000_000);
+    debug_assert!(matches!(o, Outcome::Decoded(_)));
+    imapwebpush::commands::decode::render(&s.printer, &o, out);
+}
+
+fn all(s: &Setup) -> usize {
+    let printer = &s.printer;
+    let mut n = 0;
+    let failed = decode_inputs(
+        &s.keys,
+        std::slice::from_ref(&s.file),
+        1_900_000_000,
+        &|o, out| imapwebpush::commands::decode::render(printer, o, out),
+        &mut |t| {
+            n += t.len();
+            Ok(())
+        },
+    )
+    .unwrap();
+    assert!(!failed);
+    n
+}
+
+fn ratio_rounds(s: &Setup) {
+    let rounds = 7;
+    let mut ecdh = Vec::new();
+    let mut payload = Vec::new();
+    let mut out = Vec::with_capacity(1 << 16);
+    for _ in 0..rounds {
+        let t = Instant::now();
+        for p in &s.senders {
+            black_box(ece::ecdh_floor(&s.keys.ua, black_box(p)).unwrap());
+        }
+        ecdh.push(t.elapsed() / corpus::COUNT as u32);
+        let t = Instant::now();
+        for i in 0..corpus::COUNT {
+            out.clear();
+            one(s, i, &mut out);
+            black_box(&out);
+        }
+        payload.push(t.elapsed() / corpus::COUNT as u32);
+    }
+    let mut ratios: Vec<f64> = ecdh
+        .iter()
+        .zip(&payload)
+        .map(|(e, p)| p.as_secs_f64() / e.as_secs_f64())
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    ecdh.sort();
+    payload.sort();
+    let us = |d: Duration| d.as_secs_f64() * 1e6;
+    println!(
+        "per payload (one core, {rounds} alternating rounds of {}): payload median {:.1} µs \
+         [{:.1}–{:.1}], bare ECDH median {:.1} µs [{:.1}–{:.1}], ratio median {:.2}× [{:.2}–{:.2}]",
+        corpus::COUNT,
+        us(payload[rounds / 2]),
+        us(payload[0]),
+        us(payload[rounds - 1]),
+        us(ecdh[rounds / 2]),
+        us(ecdh[0]),
+        us(ecdh[rounds - 1]),
+        ratios[rounds / 2],
+        ratios[0],
+        ratios[rounds - 1],
+    );
+}
+
+fn main() {
+    if let Some(dir) = std::env::var_os("IMAPWEBPUSH_CORPUS_DIR") {
+        let dir = std::path::PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("payloads.txt"), corpus::file_text()).unwrap();
+        std::fs::write(
+            dir.join("keys.env"),
+            format!("UA_PRIVATE={}\nAUTH={}\n", corpus::UA_PRIVATE, corpus::AUTH),
+        )
+        .unwrap();
+        println!("corpus written to {}", dir.display());
+        return;
+    }
+    let s = setup();
+    let mut c = Criterion::default().configure_from_args();
+    let mut g = c.benchmark_group("corpus");
+    let mut i = 0;
+    g.bench_function("ecdh_floor", |b| {
+        b.iter(|| {
+            i = (i + 1) % corpus::COUNT;
+            ece::ecdh_floor(&s.keys.ua, black_box(&s.senders[i])).unwrap()
+        })
+    });
+    let mut out = Vec::with_capacity(1 << 16);
+    g.bench_function("payload", |b| {
+        b.iter(|| {
+            i = (i + 1) % corpus::COUNT;
+            out.clear();
+            one(&s, i, &mut out);
+            black_box(out.len())
+        })
+    });
+    g.throughput(Throughput::Elements(corpus::COUNT as u64));
+    g.sample_size(10);
+    g.bench_function("decode_all", |b| b.iter(|| all(&s)));
+    g.finish();
+    c.final_summary();
+    ratio_rounds(&s);
+    let _ = std::fs::remove_file(&s.file);
+}
