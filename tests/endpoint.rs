@@ -896,3 +896,63 @@ fn an_update_to_another_endpoint_drops_the_old_retries_and_sends_the_token_at_on
         );
     });
 }
+
+/// A TLS client's close_notify after its last request was taken for the
+/// start of a new request, and the connection's end reported as a
+/// `rejected` "failed mid-request" event that no request earned (seen as
+/// a flaky server test: the old endpoint "got something more").
+#[test]
+fn a_tls_close_after_the_last_request_is_not_a_request() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rt = runtime();
+    rt.block_on(async {
+        let rig = Rig::start().await;
+        let (mut ep, _keys) = rig.endpoint(None).await;
+        let config = Trust::with_ca_pem(&rig.endpoint_ca())
+            .unwrap()
+            .client_config()
+            .unwrap();
+        let connector = tokio_rustls::TlsConnector::from(config);
+        let addr = ep.local_addr;
+        let request = |n: u32| {
+            let connector = connector.clone();
+            async move {
+                let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+                let name = rustls_pki_types::ServerName::try_from("127.0.0.1").unwrap();
+                let mut tls = connector.connect(name, tcp).await.unwrap();
+                tls.write_all(format!("GET /nothing-{n} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes())
+                    .await
+                    .unwrap();
+                // The answer (kept alive), read up to its empty body.
+                let mut answer = Vec::new();
+                let mut byte = [0u8; 1];
+                while !answer.ends_with(b"\r\n\r\n") {
+                    tls.read_exact(&mut byte).await.unwrap();
+                    answer.push(byte[0]);
+                }
+                assert!(answer.starts_with(b"HTTP/1.1 404"), "{answer:?}");
+                // The client's close_notify on the idle connection, then
+                // the server's end of it.
+                let _ = tls.shutdown().await;
+                let _ = tls.read_to_end(&mut Vec::new()).await;
+            }
+        };
+        for n in 0..3 {
+            request(n).await;
+            let ev = tokio::time::timeout(WAIT, ep.events.recv())
+                .await
+                .unwrap()
+                .unwrap();
+            match ev {
+                imapwebpush::endpoint::Event::Rejected {
+                    status: 404,
+                    reason,
+                    ..
+                } => {
+                    assert!(reason.contains(&format!("nothing-{n}")), "{reason}")
+                }
+                other => panic!("request {n}: {other:?}"),
+            }
+        }
+    });
+}

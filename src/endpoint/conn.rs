@@ -244,11 +244,42 @@ impl Registry {
 pub struct Tracked<S> {
     inner: S,
     conn: Arc<Conn>,
+    tracking: bool,
 }
 
 impl<S> Tracked<S> {
     pub fn new(inner: S, conn: Arc<Conn>) -> Self {
-        Self { inner, conn }
+        Self {
+            inner,
+            conn,
+            tracking: true,
+        }
+    }
+
+    /// Stops reporting reads: under TLS the TCP stream is watched only
+    /// during the handshake (so that a stalled or failed handshake counts
+    /// as a request), then the decrypted stream is, so that a TLS alert
+    /// after the last request (close_notify) is not taken for a new one.
+    pub fn stop_tracking(&mut self) {
+        self.tracking = false;
+    }
+}
+
+impl Conn {
+    /// The TLS handshake is over: the connection is between requests.
+    pub fn handshake_done(&self) {
+        if self
+            .phase
+            .compare_exchange(
+                Phase::Reading as u8,
+                Phase::Idle as u8,
+                Ordering::AcqRel,
+                Ordering::Relaxed,
+            )
+            .is_ok()
+        {
+            self.since_ms.store(self.now_ms(), Ordering::Relaxed);
+        }
     }
 }
 
@@ -260,7 +291,7 @@ impl<S: AsyncRead + Unpin> AsyncRead for Tracked<S> {
     ) -> Poll<std::io::Result<()>> {
         let before = buf.filled().len();
         let r = Pin::new(&mut self.inner).poll_read(cx, buf);
-        if matches!(r, Poll::Ready(Ok(()))) && buf.filled().len() > before {
+        if self.tracking && matches!(r, Poll::Ready(Ok(()))) && buf.filled().len() > before {
             self.conn.on_read();
         }
         r

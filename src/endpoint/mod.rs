@@ -388,10 +388,14 @@ async fn connection(
     let serve = async {
         match tls {
             Some(acceptor) => match acceptor.accept(io).await {
-                Ok(stream) => http
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await
-                    .map_err(Failure::Http),
+                Ok(mut stream) => {
+                    stream.get_mut().0.stop_tracking();
+                    conn.handshake_done();
+                    let stream = Tracked::new(stream, conn.clone());
+                    http.serve_connection(TokioIo::new(stream), service)
+                        .await
+                        .map_err(Failure::Http)
+                }
                 Err(e) => Err(Failure::Tls(e)),
             },
             None => http
