@@ -36,8 +36,8 @@ pub struct PushEvent {
 
 impl PushEvent {
     /// The event for a push that passed the endpoint's checks.
-    pub fn new(report: PushReport, received_at: String, status: u16) -> Self {
-        let warnings = report.departures();
+    pub fn new(mut report: PushReport, received_at: String, status: u16) -> Self {
+        let warnings = report.take_departures();
         Self {
             received_at,
             status,

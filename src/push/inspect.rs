@@ -84,31 +84,8 @@ pub struct PushReport {
 
 impl PushReport {
     /// Every rule the push broke: its content and headers, then the VAPID
-    /// findings that do not make the claim untrustworthy.
-    pub fn departures(&self) -> Vec<Departure> {
-        let mut out: Vec<Departure> = self
-            .content
-            .warnings
-            .iter()
-            .cloned()
-            .map(Departure::Push)
-            .collect();
-        if let Some(v) = &self.vapid {
-            out.extend(
-                v.findings
-                    .iter()
-                    .filter(|f| !f.is_error())
-                    .cloned()
-                    .map(Departure::Vapid),
-            );
-        }
-        out
-    }
-}
-
-impl PushReport {
-    /// Like [`PushReport::departures`], moving the content's warnings out
-    /// instead of copying them.
+    /// findings that do not make the claim untrustworthy. The content's
+    /// warnings are moved out, not copied.
     pub fn take_departures(&mut self) -> Vec<Departure> {
         let mut out: Vec<Departure> = std::mem::take(&mut self.content.warnings)
             .into_iter()
