@@ -150,8 +150,7 @@ fn typed_hint(e: &anyhow::Error) -> Option<String> {
             f.hint.clone()
         } else if let Some(f) = c.downcast_ref::<FlowError>() {
             f.hint()
-        } else if let Some(b) = c.downcast_ref::<crate::ops::ext::BadArgument>() {
-            let _ = b;
+        } else if c.is::<crate::ops::ext::BadArgument>() {
             Some(crate::ops::ext::BadArgument::HINT.to_owned())
         } else if let Some(l) = c.downcast_ref::<crate::localca::LocalCaError>() {
             l.hint()

@@ -653,3 +653,27 @@ fn fish_offers_the_values_of_tls_and_color_not_files() {
         "{offered}"
     );
 }
+
+/// An argument the draft's grammar refuses is a usage error (exit 2)
+/// before anything is sent, with the way to send it anyway.
+#[test]
+fn an_invalid_argument_is_refused_before_connecting_with_the_raw_hint() {
+    let r = Bin::new().run(&[
+        "webpush",
+        "-s",
+        "imap://127.0.0.1:1",
+        "-u",
+        "x",
+        "id",
+        "http://e/",
+        "k",
+        "a",
+    ]);
+    r.expect_code(2);
+    assert!(r.stderr().contains("invalid endpoint"), "{}", r.stderr());
+    assert!(
+        r.stderr().contains("hint: fix the argument, or pass --raw"),
+        "{}",
+        r.stderr()
+    );
+}
