@@ -750,6 +750,39 @@ mod tests {
         assert_eq!(open(&dropped), Err(EceError::Decrypt { record: 1 }));
     }
 
+    #[test]
+    fn the_private_scalar_round_trips() {
+        // What the keys file stores must give back the same key pair.
+        let scalar: Vec<u8> = (1..=32).collect();
+        let keys = UaKeys::from_private(&scalar, [9; 16]).unwrap();
+        assert_eq!(keys.private_scalar().unwrap().expose(), &scalar);
+        let fresh = UaKeys::generate().unwrap();
+        let again =
+            UaKeys::from_private(fresh.private_scalar().unwrap().expose(), *fresh.auth()).unwrap();
+        assert_eq!(again.public(), fresh.public());
+    }
+
+    #[test]
+    fn a_header_alone_parses_and_then_lacks_its_last_record() {
+        // RFC 8188 §2: 21 fixed bytes and the key ID; no records yet.
+        let mut body = SALT.to_vec();
+        body.extend_from_slice(&4096u32.to_be_bytes());
+        body.push(0);
+        let (h, rest) = parse_header(&body).unwrap();
+        assert_eq!((h.rs, h.keyid.len(), rest.len()), (4096, 0, 0));
+        assert_eq!(open(&body), Err(EceError::NoLastRecord));
+        body[20] = 2;
+        body.extend_from_slice(b"id");
+        let (h, rest) = parse_header(&body).unwrap();
+        assert_eq!((h.keyid, rest.len()), (b"id".to_vec(), 0));
+        assert_eq!(
+            parse_header(&body[..22]),
+            Err(EceError::Truncated(22)),
+            "the key ID runs past the end"
+        );
+        assert_eq!(parse_header(&body[..20]), Err(EceError::Truncated(20)));
+    }
+
     /// A legacy `aesgcm` body of records holding exactly `contents`.
     fn sealed_aesgcm(keys: &UaKeys, rs: u32, contents: &[&[u8]]) -> (Vec<u8>, AesGcmParams) {
         let sender = PrivateKey::generate(&ECDH_P256).unwrap();
