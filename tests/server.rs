@@ -983,3 +983,66 @@ async fn fetch_list_create_delete_and_examine() {
     let r = s.run("STORE 1 +FLAGS (\\Deleted)").await.unwrap();
     assert!(r.tagged.contains(" NO [READ-ONLY]"), "{}", r.tagged);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_that_keeps_failing_is_given_up_after_five_attempts() {
+    let rig = Rig::start_with(|c| c.retry_delay = Duration::from_millis(1)).await;
+    let mut s = rig.client().await;
+    let mut log = rig.server.deliveries();
+    let (mut ep, keys) = rig
+        .endpoint(Some(Answer {
+            status: 503,
+            retry_after: None,
+        }))
+        .await;
+    webpush(&mut s, "down", &ep, &keys).await;
+    for attempt in 1..=4 {
+        let d = next_delivery(&mut log, "down").await;
+        assert_eq!(d.status, Some(503), "attempt {attempt}");
+        match &d.outcome {
+            Outcome::Retry { after, reason } => {
+                assert_eq!(*after, Duration::from_millis(1), "attempt {attempt}");
+                assert!(reason.contains("503 from the push service"), "{reason}");
+            }
+            other => panic!("attempt {attempt}: expected a retry, got {other:?}"),
+        }
+    }
+    let last = next_delivery(&mut log, "down").await;
+    assert!(
+        matches!(&last.outcome, Outcome::GaveUp { reason } if reason.contains("5 attempts")),
+        "{last:?}"
+    );
+    for _ in 0..5 {
+        next_event(&mut ep).await;
+    }
+    // A 5xx is the push service's trouble: the subscription stays.
+    let l = lines(&s.run("LWEBPUSH down").await.unwrap());
+    assert!(l[0].starts_with("* WEBPUSH down "), "{l:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pushes_are_signed_for_twelve_hours_and_the_jwt_is_reused() {
+    use imapwebpush::server::Clock;
+    let rig = Rig::start().await;
+    let mut s = rig.client().await;
+    let (mut ep, keys) = rig.endpoint(None).await;
+    let start = rig
+        .clock
+        .now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    webpush(&mut s, "jwt", &ep, &keys).await;
+    let ack = next_push(&mut ep).await;
+    assert!(ack.vapid.valid, "{:?}", ack.vapid);
+    assert_eq!(ack.vapid.exp, Some(start + 12 * 3600));
+    // The server's clock moves on, but the JWT signed for this endpoint's
+    // origin is reused (push services cache its verification).
+    rig.clock.advance(Duration::from_secs(60));
+    let token = ack.ack_token().unwrap().to_owned();
+    assert!(s.run(&format!("ACKWEBPUSH {token}")).await.unwrap().is_ok());
+    append(&mut s, "hello").await;
+    let mail = next_push(&mut ep).await;
+    assert!(mail.vapid.valid, "{:?}", mail.vapid);
+    assert_eq!(mail.vapid.exp, ack.vapid.exp);
+}

@@ -1062,8 +1062,11 @@ mod tests {
         let first = r.ack_token();
         r.set("s2", EP);
         let second = r.ack_token();
+        r.set("s2", EP);
+        let third = r.ack_token();
         assert!(r.store.ackwebpush("alice", &first).is_none());
-        assert!(r.store.ackwebpush("alice", &second).is_some());
+        assert!(r.store.ackwebpush("alice", &second).is_none());
+        assert!(r.store.ackwebpush("alice", &third).is_some());
         // Equal fields under the current key keep the silence.
         r.store.silence("alice", &id("s2"), 100).unwrap();
         assert_eq!(r.set("s2", EP).info.silenced, Some(100));
@@ -1139,9 +1142,19 @@ mod tests {
         let mut r = rig();
         r.set("s1", EP);
         let token = r.ack_token();
+        r.active("other");
+        r.set("waiting", EP);
+        let waiting = r.ack_token();
         r.store.webpush_delete("alice", &id("s1"));
-        r.store.webpush_delete("alice", &id("unknown"));
         assert!(r.store.ackwebpush("alice", &token).is_none());
+        r.store.webpush_delete("alice", &id("unknown"));
+        assert_eq!(r.targets(), ["other"], "only the named one goes");
+        assert!(
+            r.store.ackwebpush("alice", &waiting).is_some(),
+            "another subscription's token stays"
+        );
+        r.store.webpush_delete("alice", &id("other"));
+        r.store.webpush_delete("alice", &id("waiting"));
         r.active("s2");
         let serial = r.store.push_targets("alice")[0].serial;
         assert!(r.store.exists("alice", serial));
@@ -1155,6 +1168,14 @@ mod tests {
         assert!(!r.store.remove("nobody", serial));
         assert!(r.store.ackwebpush("alice", &pending).is_none());
         assert!(r.targets().is_empty());
+        // Removing one subscription leaves another's pending token alone.
+        r.active("gone");
+        r.set("kept", EP);
+        let kept = r.ack_token();
+        let gone = r.store.push_targets("alice")[0].serial;
+        assert!(r.store.remove("alice", gone));
+        assert!(r.store.ackwebpush("alice", &kept).is_some());
+        r.store.webpush_delete("alice", &id("kept"));
         r.active("s3");
         let later = r.store.push_targets("alice")[0].serial;
         assert!(later > serial);
@@ -1291,6 +1312,9 @@ mod tests {
     #[test]
     fn faults_break_their_rule() {
         let mut r = rig_with(&[Fault::ActivateWithoutAck], Limits::default());
+        // The sender and the sessions read the faults from the store.
+        assert!(r.store.faults().has(Fault::ActivateWithoutAck));
+        assert!(!r.store.faults().has(Fault::SkipAckPush));
         let o = r.set("s1", EP);
         assert!(!o.inactive);
         assert_eq!(r.targets(), ["s1"]);
