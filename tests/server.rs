@@ -1046,3 +1046,33 @@ async fn pushes_are_signed_for_twelve_hours_and_the_jwt_is_reused() {
     assert!(mail.vapid.valid, "{:?}", mail.vapid);
     assert_eq!(mail.vapid.exp, ack.vapid.exp);
 }
+
+/// Events that arrive within the coalescing window go out in one push per
+/// subscription: a STORE on three messages is one push of three FETCH.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_within_the_coalescing_window_go_out_in_one_push() {
+    let rig = Rig::start_with(|c| c.coalesce = Duration::from_millis(200)).await;
+    let mut s = rig.client().await;
+    let (mut ep, keys) = rig.endpoint(None).await;
+    subscribe(&mut s, "batch", &mut ep, &keys).await;
+    for i in 1..=3 {
+        append(&mut s, &format!("m{i}")).await;
+    }
+    // However the appends were batched, all three arrive.
+    let mut seen = String::new();
+    while !(1..=3).all(|u| seen.contains(&format!("* {u} UIDFETCH"))) {
+        seen.push_str(&next_push(&mut ep).await.plaintext);
+    }
+    assert!(s.run("SELECT INBOX").await.unwrap().is_ok());
+    for op in ["+FLAGS (\\Seen)", "-FLAGS (\\Seen)", "+FLAGS (x)"] {
+        let r = s.run(&format!("STORE 1:3 {op}")).await.unwrap();
+        assert!(r.is_ok(), "{:?}", lines(&r));
+        let push = next_push(&mut ep).await;
+        assert_eq!(
+            push.plaintext.matches(" FETCH (UID ").count(),
+            3,
+            "{op}: {}",
+            push.plaintext
+        );
+    }
+}

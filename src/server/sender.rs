@@ -685,6 +685,12 @@ mod tests {
             retry_deadline(now, Duration::from_secs(7)).0,
             Duration::from_secs(7)
         );
+        // §7.4 waits are the peer's to set, up to a day.
+        let day = Duration::from_secs(24 * 3600);
+        assert_eq!(retry_deadline(now, day + Duration::from_secs(1)).0, day);
+        assert_eq!(retry_deadline(now, day).0, day);
+        let (after, at) = retry_deadline(now, day - Duration::from_secs(1));
+        assert_eq!((after, at - now), (day - Duration::from_secs(1), after));
     }
 
     #[test]
