@@ -1076,3 +1076,38 @@ async fn events_within_the_coalescing_window_go_out_in_one_push() {
         );
     }
 }
+
+/// §7.4: a subscription's pushes go out one after the other, so a push
+/// made while an earlier one waits out Retry-After waits behind it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_made_during_a_retry_after_wait_goes_after_it() {
+    let rig = Rig::start().await;
+    let mut s = rig.client().await;
+    let (mut ep, keys) = rig
+        .endpoint(Some(Answer {
+            status: 429,
+            retry_after: Some(1),
+        }))
+        .await;
+    webpush(&mut s, "busy", &ep, &keys).await;
+    let first = next_push(&mut ep).await;
+    assert_eq!(first.status, 429);
+    let t0 = Instant::now();
+    ep.set_answer(None);
+    // Still waiting for its acknowledgement: the same fields again make a
+    // new token push.
+    webpush(&mut s, "busy", &ep, &keys).await;
+    let retried = next_push(&mut ep).await;
+    assert!(
+        t0.elapsed() >= Duration::from_millis(900),
+        "the next push came {:?} into a 1 s Retry-After",
+        t0.elapsed()
+    );
+    assert_eq!(
+        retried.ack_token(),
+        first.ack_token(),
+        "the retry comes first"
+    );
+    let second = next_push(&mut ep).await;
+    assert_ne!(second.ack_token(), first.ack_token());
+}
