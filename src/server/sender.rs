@@ -957,6 +957,26 @@ mod tests {
     }
 
     #[test]
+    fn the_fetch_not_uidfetch_fault_renames_the_chosen_response() {
+        let fault = Faults::new([Fault::FetchNotUidfetch]);
+        // A small message goes whole, a large one as its envelope: each
+        // as FETCH, the rest of the response untouched.
+        for body_len in [10, 100_000] {
+            let p = build(
+                &[("INBOX".into(), new_mail(3, body_len))],
+                Enabled::default(),
+                &fault,
+            );
+            let text = texts(&p).concat();
+            assert!(
+                text.starts_with("* SELECT INBOX\r\n* 3 FETCH (ENVELOPE (NIL \"hello 3\""),
+                "{text}"
+            );
+            assert!(!text.contains("UIDFETCH"), "{text}");
+        }
+    }
+
+    #[test]
     fn urgency_follows_the_content() {
         let none = Faults::default();
         let flags = |uid| MailEvent::Flags {
