@@ -956,3 +956,108 @@ fn a_tls_close_after_the_last_request_is_not_a_request() {
         }
     });
 }
+
+/// An http endpoint in this process, pinned to `signer`, and a client.
+async fn in_process(
+    signer: &VapidSigner,
+) -> (
+    imapwebpush::endpoint::EndpointHandle,
+    std::sync::Arc<imapwebpush::push::keys::Keys>,
+    PushClient,
+) {
+    use imapwebpush::endpoint::{self, EndpointConfig};
+    use imapwebpush::push::keys::Keys;
+    let keys = std::sync::Arc::new(Keys::generate().unwrap());
+    let mut c = EndpointConfig::new(keys.clone());
+    c.expected_vapid = Some(signer.public().clone());
+    let ep = endpoint::start(c).await.unwrap();
+    let client = PushClient::new(Trust::webpki().client_config().unwrap(), true, WAIT);
+    (ep, keys, client)
+}
+
+/// What the endpoint answered, and the event it reported.
+async fn post(
+    ep: &mut imapwebpush::endpoint::EndpointHandle,
+    client: &PushClient,
+    r: &PushRequest,
+) -> (u16, imapwebpush::endpoint::Event) {
+    let status = client.send(r).await.unwrap().status;
+    let ev = tokio::time::timeout(WAIT, ep.events.recv())
+        .await
+        .expect("an endpoint event within the wait")
+        .expect("the endpoint is running");
+    (status, ev)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_of_exactly_the_limit_is_read_one_byte_more_is_413() {
+    use imapwebpush::endpoint::{Event, MAX_BODY};
+    let signer = VapidSigner::generate().unwrap();
+    let (mut ep, _keys, client) = in_process(&signer).await;
+    let aud = Endpoint::parse_allowing_http(&ep.url)
+        .unwrap()
+        .origin()
+        .to_owned();
+    let jwt = signer.sign(&aud, now() + 3600, None).unwrap();
+    let mut r = PushRequest::new(ep.url.clone(), vec![0; MAX_BODY]);
+    r.authorization = Some(signer.authorization(&jwt));
+    // Read, and refused for what it holds (zeros: a record size of 0).
+    let (status, ev) = post(&mut ep, &client, &r).await;
+    assert_eq!(status, 400, "{ev:?}");
+    assert!(matches!(ev, Event::Rejected { .. }), "{ev:?}");
+    r.body.push(0);
+    let (status, ev) = post(&mut ep, &client, &r).await;
+    assert_eq!(status, 413, "{ev:?}");
+}
+
+/// A verified JWT is remembered only until its `exp`: from that second on
+/// it is verified again, and found expired (RFC 8292 §2). The endpoint
+/// reads the system clock, so this waits for it to pass `exp` (about two
+/// seconds).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_remembered_jwt_is_verified_again_once_it_expires() {
+    let signer = VapidSigner::generate().unwrap();
+    let (mut ep, keys, client) = in_process(&signer).await;
+    let aud = Endpoint::parse_allowing_http(&ep.url)
+        .unwrap()
+        .origin()
+        .to_owned();
+    let exp = now() + 2;
+    let request = |jwt: &str| {
+        let body = ece::encrypt(
+            keys.ua.public(),
+            keys.ua.auth(),
+            b"* SYNC\r\n",
+            &EncryptOptions::default(),
+        )
+        .unwrap();
+        let mut r = PushRequest::new(ep.url.clone(), body);
+        r.authorization = Some(signer.authorization(jwt));
+        r
+    };
+    // Two JWTs (ECDSA signatures differ), both verified and remembered.
+    let a = request(&signer.sign(&aud, exp, None).unwrap());
+    let b = request(&signer.sign(&aud, exp, None).unwrap());
+    assert_ne!(a.authorization, b.authorization);
+    for r in [&a, &b] {
+        let (status, ev) = post(&mut ep, &client, r).await;
+        assert_eq!(status, 201, "{ev:?}");
+    }
+    let until = |t: u64| async move {
+        tokio::time::timeout(WAIT, async {
+            while now() < t {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        })
+        .await
+        .expect("the clock reaches exp");
+    };
+    // In the very second of exp: expired (exp <= now), not remembered.
+    until(exp).await;
+    let (status, ev) = post(&mut ep, &client, &b).await;
+    assert_eq!(status, 401, "at exp: {ev:?}");
+    // After it, the other JWT too.
+    until(exp + 1).await;
+    let (status, ev) = post(&mut ep, &client, &a).await;
+    assert_eq!(status, 401, "after exp: {ev:?}");
+}

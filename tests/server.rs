@@ -981,3 +981,131 @@ async fn fetch_list_create_delete_and_examine() {
     let r = s.run("STORE 1 +FLAGS (\\Deleted)").await.unwrap();
     assert!(r.tagged.contains(" NO [READ-ONLY]"), "{}", r.tagged);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_that_keeps_failing_is_given_up_after_five_attempts() {
+    let rig = Rig::start_with(|c| c.retry_delay = Duration::from_millis(1)).await;
+    let mut s = rig.client().await;
+    let mut log = rig.server.deliveries();
+    let (mut ep, keys) = rig
+        .endpoint(Some(Answer {
+            status: 503,
+            retry_after: None,
+        }))
+        .await;
+    webpush(&mut s, "down", &ep, &keys).await;
+    for attempt in 1..=4 {
+        let d = next_delivery(&mut log, "down").await;
+        assert_eq!(d.status, Some(503), "attempt {attempt}");
+        match &d.outcome {
+            Outcome::Retry { after, reason } => {
+                assert_eq!(*after, Duration::from_millis(1), "attempt {attempt}");
+                assert!(reason.contains("503 from the push service"), "{reason}");
+            }
+            other => panic!("attempt {attempt}: expected a retry, got {other:?}"),
+        }
+    }
+    let last = next_delivery(&mut log, "down").await;
+    assert!(
+        matches!(&last.outcome, Outcome::GaveUp { reason } if reason.contains("5 attempts")),
+        "{last:?}"
+    );
+    for _ in 0..5 {
+        next_event(&mut ep).await;
+    }
+    // A 5xx is the push service's trouble: the subscription stays.
+    let l = lines(&s.run("LWEBPUSH down").await.unwrap());
+    assert!(l[0].starts_with("* WEBPUSH down "), "{l:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pushes_are_signed_for_twelve_hours_and_the_jwt_is_reused() {
+    use imapwebpush::server::Clock;
+    let rig = Rig::start().await;
+    let mut s = rig.client().await;
+    let (mut ep, keys) = rig.endpoint(None).await;
+    let start = rig
+        .clock
+        .now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    webpush(&mut s, "jwt", &ep, &keys).await;
+    let ack = next_push(&mut ep).await;
+    assert!(ack.vapid.valid, "{:?}", ack.vapid);
+    assert_eq!(ack.vapid.exp, Some(start + 12 * 3600));
+    // The server's clock moves on, but the JWT signed for this endpoint's
+    // origin is reused (push services cache its verification).
+    rig.clock.advance(Duration::from_secs(60));
+    let token = ack.ack_token().unwrap().to_owned();
+    assert!(s.run(&format!("ACKWEBPUSH {token}")).await.unwrap().is_ok());
+    append(&mut s, "hello").await;
+    let mail = next_push(&mut ep).await;
+    assert!(mail.vapid.valid, "{:?}", mail.vapid);
+    assert_eq!(mail.vapid.exp, ack.vapid.exp);
+}
+
+/// Events that arrive within the coalescing window go out in one push per
+/// subscription: a STORE on three messages is one push of three FETCH.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_within_the_coalescing_window_go_out_in_one_push() {
+    let rig = Rig::start_with(|c| c.coalesce = Duration::from_millis(200)).await;
+    let mut s = rig.client().await;
+    let (mut ep, keys) = rig.endpoint(None).await;
+    subscribe(&mut s, "batch", &mut ep, &keys).await;
+    for i in 1..=3 {
+        append(&mut s, &format!("m{i}")).await;
+    }
+    // However the appends were batched, all three arrive.
+    let mut seen = String::new();
+    while !(1..=3).all(|u| seen.contains(&format!("* {u} UIDFETCH"))) {
+        seen.push_str(&next_push(&mut ep).await.plaintext);
+    }
+    assert!(s.run("SELECT INBOX").await.unwrap().is_ok());
+    for op in ["+FLAGS (\\Seen)", "-FLAGS (\\Seen)", "+FLAGS (x)"] {
+        let r = s.run(&format!("STORE 1:3 {op}")).await.unwrap();
+        assert!(r.is_ok(), "{:?}", lines(&r));
+        let push = next_push(&mut ep).await;
+        assert_eq!(
+            push.plaintext.matches(" FETCH (UID ").count(),
+            3,
+            "{op}: {}",
+            push.plaintext
+        );
+    }
+}
+
+/// §7.4: a subscription's pushes go out one after the other, so a push
+/// made while an earlier one waits out Retry-After waits behind it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_push_made_during_a_retry_after_wait_goes_after_it() {
+    let rig = Rig::start().await;
+    let mut s = rig.client().await;
+    let (mut ep, keys) = rig
+        .endpoint(Some(Answer {
+            status: 429,
+            retry_after: Some(1),
+        }))
+        .await;
+    webpush(&mut s, "busy", &ep, &keys).await;
+    let first = next_push(&mut ep).await;
+    assert_eq!(first.status, 429);
+    let t0 = Instant::now();
+    ep.set_answer(None);
+    // Still waiting for its acknowledgement: the same fields again make a
+    // new token push.
+    webpush(&mut s, "busy", &ep, &keys).await;
+    let retried = next_push(&mut ep).await;
+    assert!(
+        t0.elapsed() >= Duration::from_millis(900),
+        "the next push came {:?} into a 1 s Retry-After",
+        t0.elapsed()
+    );
+    assert_eq!(
+        retried.ack_token(),
+        first.ack_token(),
+        "the retry comes first"
+    );
+    let second = next_push(&mut ep).await;
+    assert_ne!(second.ack_token(), first.ack_token());
+}

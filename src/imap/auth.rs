@@ -62,3 +62,57 @@ async fn run_password_command(cmd: &str) -> Result<Secret<String>, ImapError> {
     }
     Ok(Secret::new(first.to_owned()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn from_command(cmd: &str) -> Result<String, String> {
+        password(Some(cmd), "demo", "imap.example")
+            .await
+            .map(|s| s.expose().clone())
+            .map_err(|e| e.to_string())
+    }
+
+    #[tokio::test]
+    async fn the_command_gives_its_first_line() {
+        // The command wins over the variable and the terminal.
+        assert_eq!(
+            from_command("printf 'pw one\\nsecond\\n'").await,
+            Ok("pw one".into())
+        );
+        assert_eq!(
+            from_command("printf 'no newline'").await,
+            Ok("no newline".into())
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failing_command_says_why() {
+        let missing = from_command("imapwebpush-no-such-command-here").await;
+        assert!(
+            missing.as_ref().unwrap_err().contains("did not find"),
+            "{missing:?}"
+        );
+        let failed = from_command("echo pw; exit 3").await;
+        assert!(
+            failed.as_ref().unwrap_err().contains("exited with"),
+            "{failed:?}"
+        );
+        let empty = from_command("true").await;
+        assert!(
+            empty.as_ref().unwrap_err().contains("printed nothing"),
+            "{empty:?}"
+        );
+        let blank = from_command("echo").await;
+        assert!(
+            blank.as_ref().unwrap_err().contains("printed nothing"),
+            "{blank:?}"
+        );
+        let binary = from_command("printf '\\377\\n'").await;
+        assert!(
+            binary.as_ref().unwrap_err().contains("not UTF-8"),
+            "{binary:?}"
+        );
+    }
+}

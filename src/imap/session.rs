@@ -620,3 +620,263 @@ impl Session {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Logging in against a small scripted server on 127.0.0.1: which
+    //! command is chosen, how the user name and password are sent, and
+    //! what a refusal gives.
+
+    use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, BufReader};
+    use tokio::net::TcpListener;
+
+    use super::*;
+    use crate::tls::{Identity, Trust};
+
+    const WAIT: Duration = Duration::from_secs(10);
+
+    /// What the scripted server offers and accepts.
+    #[derive(Clone)]
+    struct Script {
+        greeting: &'static str,
+        caps: &'static str,
+        /// The LOGIN arguments, or the AUTHENTICATE PLAIN response, that
+        /// succeed, exactly as they must arrive.
+        good: String,
+        /// Capabilities sent with the OK of a login.
+        caps_after_login: bool,
+    }
+
+    impl Script {
+        fn new(caps: &'static str, good: &str) -> Self {
+            Self {
+                greeting: "* OK scripted",
+                caps,
+                good: good.to_owned(),
+                caps_after_login: true,
+            }
+        }
+    }
+
+    /// Serves one connection; returns every line the client sent.
+    async fn serve<S: AsyncRead + AsyncWrite + Unpin>(stream: S, script: Script) -> Vec<String> {
+        let mut io = BufReader::new(stream);
+        let mut got = Vec::new();
+        let say = |s: String| s.into_bytes();
+        io.write_all(&say(format!("{}\r\n", script.greeting)))
+            .await
+            .unwrap();
+        loop {
+            let mut line = String::new();
+            if io.read_line(&mut line).await.unwrap_or(0) == 0 {
+                return got;
+            }
+            let line = line.trim_end().to_owned();
+            got.push(line.clone());
+            let (tag, cmd) = line.split_once(' ').unwrap_or((&line, ""));
+            let (tag, cmd) = (tag.to_owned(), cmd.to_owned());
+            let ok = if script.caps_after_login {
+                format!("{tag} OK [CAPABILITY IMAP4rev1 AFTER-LOGIN] in\r\n")
+            } else {
+                format!("{tag} OK in\r\n")
+            };
+            let no = format!("{tag} NO [AUTHENTICATIONFAILED] no\r\n");
+            let answer = if cmd == "CAPABILITY" {
+                format!("* CAPABILITY {}\r\n{tag} OK done\r\n", script.caps)
+            } else if cmd == "LOGOUT" {
+                format!("* BYE\r\n{tag} OK bye\r\n")
+            } else if let Some(args) = cmd.strip_prefix("LOGIN ") {
+                if args == script.good {
+                    ok
+                } else {
+                    no
+                }
+            } else if cmd == "AUTHENTICATE PLAIN" {
+                io.write_all(b"+ \r\n").await.unwrap();
+                let mut response = String::new();
+                io.read_line(&mut response).await.unwrap();
+                let response = response.trim_end().to_owned();
+                got.push(response.clone());
+                if response == script.good {
+                    ok
+                } else {
+                    no
+                }
+            } else if let Some(ir) = cmd.strip_prefix("AUTHENTICATE PLAIN ") {
+                if ir == script.good {
+                    ok
+                } else {
+                    no
+                }
+            } else {
+                format!("{tag} BAD unknown\r\n")
+            };
+            io.write_all(answer.as_bytes()).await.unwrap();
+        }
+    }
+
+    struct Conn {
+        session: Session,
+        server: tokio::task::JoinHandle<Vec<String>>,
+    }
+
+    impl Conn {
+        /// Everything the client sent, once it has logged out.
+        async fn lines(mut self) -> Vec<String> {
+            self.session.logout().await.unwrap();
+            drop(self.session);
+            tokio::time::timeout(WAIT, self.server)
+                .await
+                .expect("the scripted server ends when the client leaves")
+                .unwrap()
+        }
+    }
+
+    async fn connect(script: Script, tls: TlsMode) -> Conn {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let acceptor = (tls == TlsMode::Implicit).then(|| {
+            let id = Identity::generate(&["127.0.0.1"]).unwrap();
+            tokio_rustls::TlsAcceptor::from(id.server_config(&[]).unwrap())
+        });
+        let server = tokio::spawn(async move {
+            let (tcp, _) = listener.accept().await.unwrap();
+            match acceptor {
+                Some(a) => serve(a.accept(tcp).await.unwrap(), script).await,
+                None => serve(tcp, script).await,
+            }
+        });
+        let opts = ConnectOptions {
+            addr: ServerAddr {
+                host: "127.0.0.1".into(),
+                port,
+                tls,
+            },
+            trust: Trust::dangerous_accept_any(),
+            timeout: WAIT,
+        };
+        let session = Session::connect(&opts, None).await.unwrap();
+        Conn { session, server }
+    }
+
+    fn secret(s: &str) -> Secret<String> {
+        Secret::new(s.to_owned())
+    }
+
+    #[tokio::test]
+    async fn login_sends_atoms_bare_and_quotes_the_rest() {
+        // RFC 9051 astring: `]` is an ASTRING-CHAR; a space, a quote, a
+        // backslash or an empty string need a quoted string.
+        for (user, password, wire) in [
+            ("us]er", "pw", "us]er pw"),
+            ("a b", "p\"w\\", "\"a b\" \"p\\\"w\\\\\""),
+            ("user", "", "user \"\""),
+            ("x%", "{", "\"x%\" \"{\""),
+        ] {
+            let mut c = connect(Script::new("IMAP4rev1", wire), TlsMode::None).await;
+            assert!(!c.session.is_authenticated());
+            c.session
+                .login(user, &secret(password))
+                .await
+                .unwrap_or_else(|e| panic!("{user:?} {password:?}: {e}"));
+            assert!(c.session.is_authenticated());
+            assert!(c.session.has_capability("AFTER-LOGIN"));
+            // A second login is a no-op.
+            c.session.login(user, &secret("other")).await.unwrap();
+            let lines = c.lines().await;
+            assert_eq!(
+                lines,
+                [
+                    "a1 CAPABILITY".to_owned(),
+                    format!("a2 LOGIN {wire}"),
+                    "a3 LOGOUT".to_owned()
+                ]
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_refused_login_is_auth_failed() {
+        let mut c = connect(Script::new("IMAP4rev1", "demo right"), TlsMode::None).await;
+        match c.session.login("demo", &secret("wrong")).await {
+            Err(ImapError::AuthFailed(line)) => assert!(line.contains("NO"), "{line}"),
+            other => panic!("expected AuthFailed, got {other:?}"),
+        }
+        assert!(!c.session.is_authenticated());
+        c.session.login("demo", &secret("right")).await.unwrap();
+        assert!(c.session.is_authenticated());
+    }
+
+    #[tokio::test]
+    async fn auth_plain_is_preferred_with_or_without_sasl_ir() {
+        let plain = STANDARD.encode("\0demo\0pw");
+        let script = Script::new("IMAP4rev1 AUTH=PLAIN SASL-IR", &plain);
+        let mut c = connect(script, TlsMode::None).await;
+        c.session.login("demo", &secret("pw")).await.unwrap();
+        assert_eq!(
+            c.lines().await,
+            [
+                "a1 CAPABILITY".to_owned(),
+                format!("a2 AUTHENTICATE PLAIN {plain}"),
+                "a3 LOGOUT".to_owned()
+            ]
+        );
+        // No SASL-IR: the response goes after the `+`; no capabilities in
+        // the OK, so they are asked for again.
+        let mut script = Script::new("IMAP4rev1 AUTH=PLAIN", &plain);
+        script.caps_after_login = false;
+        let mut c = connect(script, TlsMode::None).await;
+        c.session.login("demo", &secret("pw")).await.unwrap();
+        assert!(c.session.is_authenticated());
+        assert!(!c.session.has_capability("AFTER-LOGIN"));
+        assert!(c.session.has_capability("AUTH=PLAIN"));
+        assert_eq!(
+            c.lines().await,
+            [
+                "a1 CAPABILITY".to_owned(),
+                "a2 AUTHENTICATE PLAIN".to_owned(),
+                plain.clone(),
+                "a3 CAPABILITY".to_owned(),
+                "a4 LOGOUT".to_owned()
+            ]
+        );
+        let mut c = connect(Script::new("IMAP4rev1 AUTH=PLAIN", &plain), TlsMode::None).await;
+        assert!(matches!(
+            c.session.login("demo", &secret("bad")).await,
+            Err(ImapError::AuthFailed(_))
+        ));
+    }
+
+    #[tokio::test]
+    async fn logindisabled_stops_before_the_password_is_sent() {
+        let script = Script::new("IMAP4rev1 LOGINDISABLED", "demo pw");
+        let mut c = connect(script, TlsMode::None).await;
+        assert!(matches!(
+            c.session.login("demo", &secret("pw")).await,
+            Err(ImapError::LoginDisabled)
+        ));
+        assert_eq!(c.lines().await, ["a1 CAPABILITY", "a2 LOGOUT"]);
+    }
+
+    #[tokio::test]
+    async fn login_over_tls() {
+        let mut c = connect(Script::new("IMAP4rev1", "demo pw"), TlsMode::Implicit).await;
+        assert!(c.session.is_tls());
+        c.session.login("demo", &secret("pw")).await.unwrap();
+        assert!(c.session.is_authenticated());
+        assert_eq!(
+            c.lines().await,
+            ["a1 CAPABILITY", "a2 LOGIN demo pw", "a3 LOGOUT"]
+        );
+    }
+
+    #[tokio::test]
+    async fn preauth_needs_no_login() {
+        let mut script = Script::new("IMAP4rev1", "demo pw");
+        script.greeting = "* PREAUTH welcome";
+        let mut c = connect(script, TlsMode::None).await;
+        assert!(c.session.is_authenticated());
+        c.session.login("demo", &secret("pw")).await.unwrap();
+        assert_eq!(c.lines().await, ["a1 LOGOUT"]);
+    }
+}

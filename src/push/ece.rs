@@ -750,6 +750,110 @@ mod tests {
         assert_eq!(open(&dropped), Err(EceError::Decrypt { record: 1 }));
     }
 
+    #[test]
+    fn the_private_scalar_round_trips() {
+        // What the keys file stores must give back the same key pair.
+        let scalar: Vec<u8> = (1..=32).collect();
+        let keys = UaKeys::from_private(&scalar, [9; 16]).unwrap();
+        assert_eq!(keys.private_scalar().unwrap().expose(), &scalar);
+        let fresh = UaKeys::generate().unwrap();
+        let again =
+            UaKeys::from_private(fresh.private_scalar().unwrap().expose(), *fresh.auth()).unwrap();
+        assert_eq!(again.public(), fresh.public());
+    }
+
+    #[test]
+    fn a_header_alone_parses_and_then_lacks_its_last_record() {
+        // RFC 8188 §2: 21 fixed bytes and the key ID; no records yet.
+        let mut body = SALT.to_vec();
+        body.extend_from_slice(&4096u32.to_be_bytes());
+        body.push(0);
+        let (h, rest) = parse_header(&body).unwrap();
+        assert_eq!((h.rs, h.keyid.len(), rest.len()), (4096, 0, 0));
+        assert_eq!(open(&body), Err(EceError::NoLastRecord));
+        body[20] = 2;
+        body.extend_from_slice(b"id");
+        let (h, rest) = parse_header(&body).unwrap();
+        assert_eq!((h.keyid, rest.len()), (b"id".to_vec(), 0));
+        assert_eq!(
+            parse_header(&body[..22]),
+            Err(EceError::Truncated(22)),
+            "the key ID runs past the end"
+        );
+        assert_eq!(parse_header(&body[..20]), Err(EceError::Truncated(20)));
+    }
+
+    #[test]
+    fn content_encodings_are_named_and_parsed() {
+        for e in [Encoding::Aes128gcm, Encoding::Aesgcm] {
+            assert_eq!(Encoding::parse(e.name()), Some(e));
+        }
+        assert_eq!(Encoding::Aes128gcm.name(), "aes128gcm");
+        assert_eq!(Encoding::Aesgcm.name(), "aesgcm");
+        assert_eq!(Encoding::parse(" AES128GCM "), Some(Encoding::Aes128gcm));
+        assert_eq!(Encoding::parse("AesGcm"), Some(Encoding::Aesgcm));
+        for other in ["", "gzip", "aes128gcm2", "aes 128gcm"] {
+            assert_eq!(Encoding::parse(other), None, "{other:?}");
+        }
+    }
+
+    #[test]
+    fn legacy_record_size_must_hold_the_padding_length() {
+        let salt = format!("salt={}", crate::push::b64::encode(&SALT));
+        let dh = format!(
+            "dh={}",
+            crate::push::b64::encode(UaKeys::generate().unwrap().public())
+        );
+        let with_rs = |rs: &str| AesGcmParams::from_headers(&format!("{salt};rs={rs}"), &dh);
+        assert_eq!(with_rs("0"), Err(EceError::RecordSizeTooSmall(0)));
+        assert_eq!(with_rs("1"), Err(EceError::RecordSizeTooSmall(1)));
+        assert_eq!(with_rs("2").unwrap().rs, 2);
+        assert_eq!(with_rs("4097").unwrap().rs, 4097);
+        assert_eq!(
+            AesGcmParams::from_headers(&salt, &dh).unwrap().rs,
+            4096,
+            "the default"
+        );
+        assert_eq!(with_rs("x"), Err(EceError::Header("Encryption (rs=)")));
+    }
+
+    #[test]
+    fn legacy_encryption_is_one_record_of_rs_bytes() {
+        let keys = UaKeys::generate().unwrap();
+        let enc = |n: usize, rs: u32, pad: usize| {
+            let opts = EncryptOptions {
+                rs: Some(rs),
+                pad,
+                ..Default::default()
+            };
+            encrypt_aesgcm(keys.public(), keys.auth(), &vec![b'x'; n], &opts).map(|(body, p)| {
+                let d = decrypt_aesgcm(&keys, &p, &body).unwrap();
+                (d.plaintext.len(), d.padding, d.records)
+            })
+        };
+        let too_large = Err(EceError::TooLarge(
+            "aesgcm is encrypted as one record of rs bytes",
+        ));
+        // 2 bytes of padding length, the padding, the plaintext: rs at most.
+        assert_eq!(enc(8, 10, 0), Ok((8, 0, 1)));
+        assert_eq!(enc(9, 10, 0), too_large);
+        assert_eq!(enc(6, 10, 2), Ok((6, 2, 1)));
+        assert_eq!(enc(7, 10, 2), too_large);
+        assert_eq!(enc(0, 10, 9), too_large);
+        // The padding length is 16 bits.
+        assert_eq!(enc(0, 70_000, 65_535), Ok((0, 65_535, 1)));
+        assert_eq!(enc(0, 70_000, 65_536), too_large);
+    }
+
+    #[test]
+    fn the_ecdh_floor_agrees_with_the_sender_side() {
+        let keys = UaKeys::generate().unwrap();
+        let sender = PrivateKey::generate(&ECDH_P256).unwrap();
+        let shared = ecdh(&sender, keys.public()).unwrap();
+        assert_eq!(ecdh_floor(&keys, &public_of(&sender).unwrap()), Ok(shared));
+        assert_eq!(ecdh_floor(&keys, &[4; POINT]), Err(EceError::BadSenderKey));
+    }
+
     /// A legacy `aesgcm` body of records holding exactly `contents`.
     fn sealed_aesgcm(keys: &UaKeys, rs: u32, contents: &[&[u8]]) -> (Vec<u8>, AesGcmParams) {
         let sender = PrivateKey::generate(&ECDH_P256).unwrap();

@@ -797,6 +797,12 @@ mod tests {
             retry_deadline(now, Duration::from_secs(7)).0,
             Duration::from_secs(7)
         );
+        // §7.4 waits are the peer's to set, up to a day.
+        let day = Duration::from_secs(24 * 3600);
+        assert_eq!(retry_deadline(now, day + Duration::from_secs(1)).0, day);
+        assert_eq!(retry_deadline(now, day).0, day);
+        let (after, at) = retry_deadline(now, day - Duration::from_secs(1));
+        assert_eq!((after, at - now), (day - Duration::from_secs(1), after));
     }
 
     #[test]
@@ -1115,6 +1121,26 @@ mod tests {
         // Short enough, the set itself, in order and compressed.
         let p = build(&gone[..5], Enabled::default(), &Faults::default());
         assert_eq!(texts(&p), ["* SELECT INBOX\r\n* VANISHED 1,3,5,7,9\r\n"]);
+    }
+
+    #[test]
+    fn the_fetch_not_uidfetch_fault_renames_the_chosen_response() {
+        let fault = Faults::new([Fault::FetchNotUidfetch]);
+        // A small message goes whole, a large one as its envelope: each
+        // as FETCH, the rest of the response untouched.
+        for body_len in [10, 100_000] {
+            let p = build(
+                &[("INBOX".into(), new_mail(3, body_len))],
+                Enabled::default(),
+                &fault,
+            );
+            let text = texts(&p).concat();
+            assert!(
+                text.starts_with("* SELECT INBOX\r\n* 3 FETCH (ENVELOPE (NIL \"hello 3\""),
+                "{text}"
+            );
+            assert!(!text.contains("UIDFETCH"), "{text}");
+        }
     }
 
     #[test]

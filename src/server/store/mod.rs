@@ -10,6 +10,8 @@
 
 mod mail;
 mod subscriptions;
+#[cfg(test)]
+mod tests;
 
 pub use mail::same_mailbox;
 
