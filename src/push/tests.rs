@@ -498,6 +498,106 @@ mod content {
             assert!(!c.warnings.is_empty(), "{s:?}");
         }
     }
+
+    fn json_of(plaintext: &[u8]) -> (Vec<serde_json::Value>, bool) {
+        let (r, unterminated) = crate::push::content::parse_responses(plaintext);
+        let r = r.iter().map(|r| serde_json::to_value(r).unwrap()).collect();
+        (r, unterminated)
+    }
+
+    #[test]
+    fn a_last_response_without_crlf_is_read_and_flagged() {
+        assert_eq!(
+            json_of(b"* SYNC\r\n"),
+            (vec![json!({"type": "SYNC", "word": null})], false)
+        );
+        assert_eq!(
+            json_of(b"* SYNC"),
+            (vec![json!({"type": "SYNC", "word": null})], true)
+        );
+        let (r, unterminated) = json_of(b"* SELECT INBOX\r\n* SYNC EXISTS");
+        assert!(unterminated);
+        assert_eq!(
+            r,
+            [
+                json!({"type": "SELECT", "mailbox": "INBOX"}),
+                json!({"type": "SYNC", "word": "EXISTS"})
+            ]
+        );
+    }
+
+    #[test]
+    fn exists_and_expunge_take_nothing_after_the_keyword() {
+        let c = analyze(b"* SELECT INBOX\r\n* 3 EXISTS\r\n* 2 EXPUNGE\r\n", None);
+        assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+        for extra in ["* 3 EXISTS 4", "* 2 EXPUNGE x"] {
+            let c = analyze(format!("* SELECT INBOX\r\n{extra}\r\n").as_bytes(), None);
+            assert!(
+                matches!(c.responses[1], PushResponse::Raw { .. }),
+                "{extra}: {:?}",
+                c.responses
+            );
+        }
+    }
+
+    #[test]
+    fn vanished_takes_a_set_of_nonzero_uids() {
+        let second = |line: &str| {
+            let c = analyze(format!("* SELECT INBOX\r\n{line}\r\n").as_bytes(), None);
+            serde_json::to_value(&c.responses[1]).unwrap()
+        };
+        assert_eq!(
+            second("* VANISHED (EARLIER) 1:3,5"),
+            json!({"type": "VANISHED", "earlier": true, "uids": "1:3,5"})
+        );
+        for bad in [
+            "* VANISHED 1:x",
+            "* VANISHED 0",
+            "* VANISHED 2,",
+            "* VANISHED x",
+        ] {
+            assert_eq!(second(bad)["type"], "RAW", "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_mailbox_sync_needs_a_select_before_it() {
+        let no_select = |text: &[u8]| {
+            analyze(text, None)
+                .warnings
+                .iter()
+                .any(|w| matches!(w, Warning::NoSelectBefore { .. }))
+        };
+        assert!(no_select(b"* SYNC EXISTS\r\n"));
+        assert!(no_select(b"* SYNC vanished\r\n"));
+        assert!(!no_select(b"* SELECT INBOX\r\n* SYNC EXISTS\r\n"));
+        assert!(!no_select(b"* SYNC\r\n"));
+    }
+
+    #[test]
+    fn the_plaintext_limit_is_3993_bytes_inclusive() {
+        use crate::push::content::MAX_PLAINTEXT;
+        assert_eq!(MAX_PLAINTEXT, 3993, "RFC 8291 §4 with 4096-byte records");
+        // 16 + 15k + 8m bytes of valid responses.
+        let text = |k: usize, m: usize| {
+            let mut t = "* SELECT INBOX\r\n".to_owned();
+            t.push_str(&"* SYNC EXISTS\r\n".repeat(k));
+            t.push_str(&"* SYNC\r\n".repeat(m));
+            t
+        };
+        let too_long = |t: &str| {
+            analyze(t.as_bytes(), None)
+                .warnings
+                .iter()
+                .any(|w| matches!(w, Warning::TooLong { .. }))
+        };
+        let exact = text(7, 484);
+        assert_eq!(exact.len(), MAX_PLAINTEXT);
+        assert!(!too_long(&exact));
+        let over = text(6, 486);
+        assert_eq!(over.len(), MAX_PLAINTEXT + 1);
+        assert!(too_long(&over));
+    }
 }
 
 /// Regression: a FETCH line with an invalid UTF-8 byte made the item-list
