@@ -561,6 +561,18 @@ mod content {
     }
 
     #[test]
+    fn a_section_with_spaces_is_one_item_name() {
+        let text = "* SELECT INBOX\r\n* 3 UIDFETCH (UID 3 BODY[HEADER.FIELDS (SUBJECT)] {12}\r\nSubject: x\r\n)\r\n";
+        let c = analyze(text.as_bytes(), None);
+        let items = &serde_json::to_value(&c.responses[1]).unwrap()["items"];
+        assert_eq!(items["UID"], 3, "{items}");
+        assert!(
+            items.get("BODY[HEADER.FIELDS (SUBJECT)]").is_some(),
+            "{items}"
+        );
+    }
+
+    #[test]
     fn a_mailbox_sync_needs_a_select_before_it() {
         let no_select = |text: &[u8]| {
             analyze(text, None)
