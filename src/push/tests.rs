@@ -573,6 +573,19 @@ mod content {
     }
 
     #[test]
+    fn a_literal_longer_than_the_push_is_named_as_such() {
+        let c = analyze(
+            b"* SELECT INBOX\r\n* 1 UIDFETCH (BINARY[] {30}\r\nabc",
+            None,
+        );
+        let why = match c.responses.last() {
+            Some(PushResponse::Raw { why, .. }) => why.clone(),
+            other => panic!("expected a raw response, got {other:?}"),
+        };
+        assert!(why.contains("a literal of 30 bytes is announced"), "{why}");
+    }
+
+    #[test]
     fn a_mailbox_sync_needs_a_select_before_it() {
         let no_select = |text: &[u8]| {
             analyze(text, None)
