@@ -586,6 +586,20 @@ mod content {
     }
 
     #[test]
+    fn fetch_values_may_be_quoted_strings_or_literals() {
+        // Spaces and parentheses inside a quoted string are part of it; a
+        // literal is one value whatever it holds.
+        let text = "* SELECT INBOX\r\n* 3 UIDFETCH (INTERNALDATE \"17-Jul-1996 02:44:25 -0700\" ENVELOPE (NIL \"a) (b\" NIL NIL NIL NIL NIL NIL NIL NIL) X-VALUE {5}\r\na b)c X-QUOTED \"p q) r\" UID 3)\r\n";
+        let c = analyze(text.as_bytes(), None);
+        let items = &serde_json::to_value(&c.responses[1]).unwrap()["items"];
+        assert_eq!(items["UID"], 3, "{items}");
+        assert_eq!(items["ENVELOPE"]["subject"], "a) (b", "{items}");
+        assert!(items.get("INTERNALDATE").is_some(), "{items}");
+        assert!(items.get("X-VALUE").is_some(), "{items}");
+        assert!(items.get("X-QUOTED").is_some(), "{items}");
+    }
+
+    #[test]
     fn a_mailbox_sync_needs_a_select_before_it() {
         let no_select = |text: &[u8]| {
             analyze(text, None)
