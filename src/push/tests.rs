@@ -600,6 +600,17 @@ mod content {
     }
 
     #[test]
+    fn quoted_body_sections_lose_their_escapes() {
+        let text = "* SELECT INBOX\r\n* 3 UIDFETCH (BODY[HEADER] \"say \\\"hi\\\" \\\\ ok\" BODY[TEXT] \"plain\" BINARY[1] NIL UID 3)\r\n";
+        let c = analyze(text.as_bytes(), None);
+        let items = &serde_json::to_value(&c.responses[1]).unwrap()["items"];
+        assert_eq!(items["BODY[HEADER]"], "say \"hi\" \\ ok", "{items}");
+        assert_eq!(items["BODY[TEXT]"], "plain", "{items}");
+        assert_eq!(items["BINARY[1]"], serde_json::Value::Null, "{items}");
+        assert_eq!(items["UID"], 3, "{items}");
+    }
+
+    #[test]
     fn a_mailbox_sync_needs_a_select_before_it() {
         let no_select = |text: &[u8]| {
             analyze(text, None)
