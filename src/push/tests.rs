@@ -610,6 +610,46 @@ mod content {
         assert_eq!(items["UID"], 3, "{items}");
     }
 
+    /// The reason the last response of `text` was not read.
+    fn why_raw(text: &str) -> String {
+        match analyze(text.as_bytes(), None).responses.last() {
+            Some(PushResponse::Raw { why, .. }) => why.clone(),
+            other => panic!("expected a raw response, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn nesting_past_the_limit_is_refused_before_imap_proto_sees_it() {
+        use crate::imap::response::MAX_NESTING;
+        let nest = |n: usize| format!("{}{}", "(".repeat(n), ")".repeat(n));
+        // FLAGS: the whole response counts.
+        let at = why_raw(&format!("* FLAGS {}\r\n", nest(MAX_NESTING)));
+        assert!(!at.contains("too deeply"), "{at}");
+        let past = why_raw(&format!("* FLAGS {}\r\n", nest(MAX_NESTING + 1)));
+        assert!(past.contains("nested too deeply"), "{past}");
+        // ENVELOPE: its value counts.
+        let fetch = |n| {
+            format!(
+                "* SELECT INBOX\r\n* 1 UIDFETCH (ENVELOPE {} UID 1)\r\n",
+                nest(n)
+            )
+        };
+        let at = why_raw(&fetch(MAX_NESTING));
+        assert!(!at.contains("too deeply"), "{at}");
+        let past = why_raw(&fetch(MAX_NESTING + 1));
+        assert!(past.contains("ENVELOPE nested too deeply"), "{past}");
+    }
+
+    #[test]
+    fn other_fetch_items_are_kept_as_written() {
+        let text =
+            "* SELECT INBOX\r\n* 3 UIDFETCH (X-QUOTED \"p \\\"q\\\"\" X-LIT {2}\r\nab UID 3)\r\n";
+        let c = analyze(text.as_bytes(), None);
+        let items = &serde_json::to_value(&c.responses[1]).unwrap()["items"];
+        assert_eq!(items["X-QUOTED"], "\"p \\\"q\\\"\"", "{items}");
+        assert_eq!(items["X-LIT"], "{2}\r\nab", "{items}");
+    }
+
     #[test]
     fn a_mailbox_sync_needs_a_select_before_it() {
         let no_select = |text: &[u8]| {
