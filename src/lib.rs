@@ -34,6 +34,7 @@ pub mod exit;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod imap;
+pub mod json;
 pub mod localca;
 pub mod ops;
 pub mod output;

@@ -12,10 +12,11 @@ use serde::Serialize;
 use clap::Args;
 
 use crate::exit::{Exit, UsageError};
+use crate::json::str as json_str;
 use crate::output::escape_line;
 use crate::push::b64;
 use crate::push::capture::{self, Budget, Capture, CaptureError, Piece, MAX_PAYLOAD};
-use crate::push::content::{PushHeaders, PushResponse, Warning};
+use crate::push::content::{PushHeaders, PushResponse};
 use crate::push::inspect::{inspect, Body, PushInput, PushReport, VapidPolicy};
 use crate::push::keys::Keys;
 use crate::push::vapid::{self, VapidReport};
@@ -249,18 +250,6 @@ pub fn write_json(o: &Outcome, out: &mut Vec<u8>) {
         if i > 0 {
             out.push(b',');
         }
-        // The common warning of a plaintext that is not IMAP, without
-        // formatting it first: `unparsed response {line:?}: {why}`.
-        if let Departure::Push(Warning::Unparsed { line, why }) = w {
-            if line.is_ascii() {
-                out.extend_from_slice(b"\"unparsed response ");
-                json_debug_ascii(out, line);
-                out.extend_from_slice(b": ");
-                escape(out, why.as_bytes(), false);
-                out.push(b'"');
-                continue;
-            }
-        }
         text.clear();
         let _ = fmt::Write::write_fmt(&mut text, format_args!("{w}"));
         json_str(out, &text);
@@ -308,131 +297,6 @@ fn json_value(out: &mut Vec<u8>, v: &serde_json::Value) {
         v => {
             let _ = serde_json::to_writer(&mut *out, v);
         }
-    }
-}
-
-/// Appends `s` as a JSON string, byte for byte as `serde_json` writes it
-/// (`"` and `\\` escaped, control characters as `\n`-style or `\u00xx`
-/// escapes, everything else as is), finding the runs that need no escape
-/// eight bytes at a time.
-pub fn json_str(out: &mut Vec<u8>, s: &str) {
-    out.reserve(s.len() + 2);
-    out.push(b'"');
-    escape(out, s.as_bytes(), false);
-    out.push(b'"');
-}
-
-/// Appends the contents of a JSON string holding `{:?}` of `s`, which is
-/// ASCII: the two escapes in one pass, with no string in between.
-fn json_debug_ascii(out: &mut Vec<u8>, s: &str) {
-    debug_assert!(s.is_ascii());
-    out.extend_from_slice(b"\\\"");
-    escape(out, s.as_bytes(), true);
-    out.extend_from_slice(b"\\\"");
-}
-
-/// The escaping loop of [`json_str`] and [`json_debug_ascii`] (`debug`:
-/// bytes are written as `{:?}` writes them, then escaped for JSON).
-fn escape(out: &mut Vec<u8>, b: &[u8], debug: bool) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // Non-zero when a byte of `x` needs an escape: below 0x20, '"' or
-    // '\\' (and DEL for `debug`).
-    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
-    let del = if debug { ONES * 0x7f } else { 0 };
-    let special = |x: u64| {
-        let m = (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
-            | zero(x ^ (ONES * u64::from(b'"')))
-            | zero(x ^ (ONES * u64::from(b'\\')));
-        if debug {
-            m | zero(x ^ del)
-        } else {
-            m
-        }
-    };
-    // Output is staged in a buffer on the stack and appended in large
-    // pieces: no call per escape or per short run.
-    let mut tmp = [0u8; 1024];
-    let mut n = 0;
-    let mut words = b.chunks_exact(8);
-    for word in &mut words {
-        if n > tmp.len() - 64 {
-            out.extend_from_slice(&tmp[..n]);
-            n = 0;
-        }
-        let x = u64::from_le_bytes(word.try_into().expect("8 bytes"));
-        if special(x) == 0 {
-            tmp[n..n + 8].copy_from_slice(word);
-            n += 8;
-        } else {
-            word.iter().for_each(|&c| put(&mut tmp, &mut n, c, debug));
-        }
-    }
-    for &c in words.remainder() {
-        if n > tmp.len() - 8 {
-            out.extend_from_slice(&tmp[..n]);
-            n = 0;
-        }
-        put(&mut tmp, &mut n, c, debug);
-    }
-    out.extend_from_slice(&tmp[..n]);
-}
-
-/// One byte of [`escape`] into its staging buffer.
-#[inline(always)]
-fn put(tmp: &mut [u8; 1024], n: &mut usize, c: u8, debug: bool) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    if c >= 0x20 && c != b'"' && c != b'\\' && (c != 0x7f || !debug) {
-        tmp[*n] = c;
-        *n += 1;
-        return;
-    }
-    let esc: &[u8] = match (c, debug) {
-        (b'"', false) => b"\\\"",
-        (b'\\', false) => b"\\\\",
-        (b'\n', false) => b"\\n",
-        (b'\r', false) => b"\\r",
-        (b'\t', false) => b"\\t",
-        (0x08, false) => b"\\b",
-        (0x0c, false) => b"\\f",
-        (0..=0x1f, false) => b"",
-        (b'"', true) => b"\\\\\\\"",
-        (b'\\', true) => b"\\\\\\\\",
-        (b'\n', true) => b"\\\\n",
-        (b'\r', true) => b"\\\\r",
-        (b'\t', true) => b"\\\\t",
-        (0, true) => b"\\\\0",
-        (0..=0x1f | 0x7f, true) => b"",
-        _ => {
-            tmp[*n] = c;
-            *n += 1;
-            return;
-        }
-    };
-    let mut w = |x: u8| {
-        tmp[*n] = x;
-        *n += 1;
-    };
-    if !esc.is_empty() {
-        esc.iter().for_each(|&x| w(x));
-    } else if !debug {
-        [
-            b'\\',
-            b'u',
-            b'0',
-            b'0',
-            HEX[usize::from(c >> 4)],
-            HEX[usize::from(c & 0xf)],
-        ]
-        .iter()
-        .for_each(|&x| w(x));
-    } else {
-        [b'\\', b'\\', b'u', b'{'].iter().for_each(|&x| w(x));
-        if c >= 0x10 {
-            w(HEX[usize::from(c >> 4)]);
-        }
-        w(HEX[usize::from(c & 0xf)]);
-        w(b'}');
     }
 }
 
@@ -759,37 +623,6 @@ mod tests {
     use super::*;
     use crate::push::content::analyze;
 
-    /// Every byte, quotes, backslashes, non-ASCII and control characters
-    /// in runs of every length around the eight-byte words.
-    fn tricky() -> Vec<String> {
-        let mut all: String = (0u8..0x80).map(char::from).collect();
-        all.push_str("é\u{301}\u{2028}\u{7f}😀");
-        let mut out = vec![all.clone(), String::new()];
-        for n in 0..20 {
-            out.push(format!(
-                "{}\"{}\\{}",
-                "a".repeat(n),
-                "b".repeat(n % 9),
-                "\u{1}".repeat(n % 3)
-            ));
-        }
-        out.push(all.repeat(3));
-        out
-    }
-
-    #[test]
-    fn json_strings_are_written_as_serde_json_writes_them() {
-        for s in tricky() {
-            let mut mine = Vec::new();
-            json_str(&mut mine, &s);
-            assert_eq!(
-                String::from_utf8(mine).unwrap(),
-                serde_json::to_string(&s).unwrap(),
-                "{s:?}"
-            );
-        }
-    }
-
     /// `write_json` is `serde_json` on the same outcome, byte for byte.
     #[test]
     fn json_lines_are_serde_json_lines() {
@@ -799,7 +632,11 @@ mod tests {
             b"\xff\xfe invalid UTF-8\r\n".to_vec(),
             Vec::new(),
         ];
-        plaintexts.extend(tricky().into_iter().map(String::into_bytes));
+        plaintexts.extend(
+            crate::json::tests::tricky()
+                .into_iter()
+                .map(String::into_bytes),
+        );
         for (i, plain) in plaintexts.iter().enumerate() {
             for headers in [
                 None,

@@ -7,6 +7,7 @@
 //! with UID, FLAGS, MODSEQ, RFC822.SIZE, ENVELOPE, BINARY[…], BODY[…]),
 //! VANISHED, EXISTS, EXPUNGE and FLAGS. Anything else is kept raw.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::Serialize;
@@ -17,6 +18,10 @@ use crate::webpush::{self, ExtResponse};
 
 /// §7.1 and RFC 8291 §4: the most plaintext one push may carry.
 pub const MAX_PLAINTEXT: usize = 3993;
+/// How much of a response not understood its warning quotes: enough to
+/// find it in the plaintext, which holds it whole (as does its RAW
+/// response), without repeating the plaintext in the warnings.
+pub const EXCERPT: usize = 60;
 /// §7.2: the TTL pushes SHOULD carry (a week).
 pub const RECOMMENDED_TTL: u64 = 604_800;
 
@@ -70,7 +75,7 @@ pub enum PushResponse {
     /// Not understood; `why` says what was expected.
     Raw {
         line: String,
-        why: String,
+        why: Cow<'static, str>,
     },
 }
 
@@ -189,9 +194,16 @@ pub enum Warning {
     NoSelectBefore {
         response: &'static str,
     },
+    /// Responses not understood for the same reason, `count` of them (one
+    /// warning per reason: a plaintext that is not IMAP at all would
+    /// otherwise repeat itself a warning per line): the start of the first
+    /// one's line (at most [`EXCERPT`] characters, `cut` when there was
+    /// more; each whole line is its RAW response's) and what was expected.
     Unparsed {
-        line: String,
-        why: String,
+        count: usize,
+        excerpt: String,
+        cut: bool,
+        why: Cow<'static, str>,
     },
     NotUtf8,
     Empty,
@@ -213,7 +225,13 @@ impl fmt::Display for Warning {
         match self {
             Self::TooLong { bytes } => write!(f, "plaintext is {bytes} bytes, over the {MAX_PLAINTEXT}-byte limit (§7.1, RFC 8291 §4)"),
             Self::NoSelectBefore { response } => write!(f, "{response} response without a preceding SELECT (§7.1: every mailbox response MUST follow one)"),
-            Self::Unparsed { line, why } => write!(f, "unparsed response {}: {why}", DebugStr(line)),
+            Self::Unparsed { count, excerpt, cut, why } => {
+                match count {
+                    1 => f.write_str("unparsed response ")?,
+                    n => write!(f, "{n} unparsed responses, the first ")?,
+                }
+                write!(f, "{}{}: {why}", DebugStr(excerpt), if *cut { "…" } else { "" })
+            }
             Self::NotUtf8 => f.write_str("plaintext is not UTF-8"),
             Self::Empty => f.write_str("the push carries no response (§9: push-content = 1*(response-data))"),
             Self::Ttl { ttl: Some(t) } => write!(f, "TTL is {t}, not {RECOMMENDED_TTL} (§7.2: SHOULD be a week)"),
@@ -328,13 +346,31 @@ pub fn analyze_owned(plaintext: Vec<u8>, headers: Option<&PushHeaders>) -> Conte
         warnings.push(Warning::Empty);
     }
     let mut selected = false;
+    // Each reason a response was not understood, and its warning.
+    let mut unparsed: Vec<(&str, usize)> = Vec::new();
     for r in &responses {
         match r {
             PushResponse::Select { .. } => selected = true,
-            PushResponse::Raw { line, why } => warnings.push(Warning::Unparsed {
-                line: line.clone(),
-                why: why.clone(),
-            }),
+            PushResponse::Raw { line, why } => {
+                let same = unparsed.iter().find(|&&(w, _)| w == why.as_ref());
+                if let Some(&(_, at)) = same {
+                    if let Warning::Unparsed { count, .. } = &mut warnings[at] {
+                        *count += 1;
+                    }
+                    continue;
+                }
+                unparsed.push((why.as_ref(), warnings.len()));
+                let (excerpt, cut) = match line.char_indices().nth(EXCERPT) {
+                    Some((end, _)) => (&line[..end], true),
+                    None => (line.as_str(), false),
+                };
+                warnings.push(Warning::Unparsed {
+                    count: 1,
+                    excerpt: excerpt.to_owned(),
+                    cut,
+                    why: why.clone(),
+                })
+            }
             r if r.is_mailbox_response() && !selected => {
                 warnings.push(Warning::NoSelectBefore { response: r.name() })
             }
@@ -440,7 +476,7 @@ fn find_crlf(b: &[u8]) -> Option<usize> {
     None
 }
 
-fn raw(frame: &str, why: impl Into<String>) -> PushResponse {
+fn raw(frame: &str, why: impl Into<Cow<'static, str>>) -> PushResponse {
     PushResponse::Raw {
         line: frame.to_owned(),
         why: why.into(),

@@ -579,7 +579,7 @@ mod content {
             None,
         );
         let why = match c.responses.last() {
-            Some(PushResponse::Raw { why, .. }) => why.clone(),
+            Some(PushResponse::Raw { why, .. }) => why.to_string(),
             other => panic!("expected a raw response, got {other:?}"),
         };
         assert!(why.contains("a literal of 30 bytes is announced"), "{why}");
@@ -613,7 +613,7 @@ mod content {
     /// The reason the last response of `text` was not read.
     fn why_raw(text: &str) -> String {
         match analyze(text.as_bytes(), None).responses.last() {
-            Some(PushResponse::Raw { why, .. }) => why.clone(),
+            Some(PushResponse::Raw { why, .. }) => why.to_string(),
             other => panic!("expected a raw response, got {other:?}"),
         }
     }
@@ -687,6 +687,35 @@ mod content {
         let over = text(6, 486);
         assert_eq!(over.len(), MAX_PLAINTEXT + 1);
         assert!(too_long(&over));
+    }
+    /// Lines not understood for one reason make one warning, which quotes
+    /// the start of the first and counts them; every line stays whole in
+    /// its RAW response. A plaintext that is not IMAP repeated itself a
+    /// warning per line before.
+    #[test]
+    fn unparsed_lines_make_one_warning_per_reason() {
+        let long = format!("{}\"\\", "é".repeat(70));
+        let text = format!("{long}\r\nsecond\r\n* HELLO\r\nthird\r\n* NOPE x\r\n");
+        let c = analyze(text.as_bytes(), None);
+        assert_eq!(c.responses.len(), 5);
+        assert!(matches!(&c.responses[0], PushResponse::Raw { line, .. } if *line == long));
+        let words: Vec<String> = c.warnings.iter().map(ToString::to_string).collect();
+        let excerpt = format!("{:?}", "é".repeat(60));
+        assert_eq!(
+            words,
+            [
+                format!("3 unparsed responses, the first {excerpt}…: a push carries untagged responses (\"* …\")"),
+                "2 unparsed responses, the first \"* HELLO\": not a response a push is expected to carry".to_owned(),
+            ]
+        );
+        let c = analyze(b"x\"y\r\n", None);
+        assert_eq!(
+            c.warnings
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            ["unparsed response \"x\\\"y\": a push carries untagged responses (\"* …\")"]
+        );
     }
 }
 
