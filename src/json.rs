@@ -9,6 +9,8 @@
 //! escape from a table: no call and no branch per plain byte, and no
 //! staging buffer to clear.
 
+use std::ops::Range;
+
 /// Appends `s` as a JSON string (with its quotes), as `serde_json` writes
 /// it: `"` and `\` escaped, control characters as `\n`-style or `\u00xx`
 /// escapes, everything else as is.
@@ -16,6 +18,61 @@ pub fn str(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     escape(out, s.as_bytes());
     out.push(b'"');
+}
+
+/// A long string written as JSON, whose parts can be written again as
+/// strings of their own by copying what was written: escaping is byte by
+/// byte, so a part's escaped form is the matching part of the whole's.
+/// (A push's RAW lines and literals are parts of its plaintext.)
+pub struct Written<'a> {
+    text: &'a [u8],
+    /// Each cut: its offset in `text`, and in the output; sorted.
+    cuts: Vec<(usize, usize)>,
+}
+
+impl<'a> Written<'a> {
+    /// Appends `text` as a JSON string, remembering where each offset of
+    /// `cuts` (in any order; those past the end are ignored) lands.
+    pub fn str(out: &mut Vec<u8>, text: &'a str, cuts: impl IntoIterator<Item = usize>) -> Self {
+        let text = text.as_bytes();
+        let mut points: Vec<usize> = cuts.into_iter().filter(|&c| c <= text.len()).collect();
+        if !points.is_sorted() {
+            points.sort_unstable();
+        }
+        points.dedup();
+        out.push(b'"');
+        let mut at = 0;
+        let mut cuts = Vec::with_capacity(points.len() + 1);
+        for p in points {
+            escape(out, &text[at..p]);
+            cuts.push((p, out.len()));
+            at = p;
+        }
+        escape(out, &text[at..]);
+        out.push(b'"');
+        Self { text, cuts }
+    }
+
+    /// Appends `part` as a JSON string by copying, if it is the text at
+    /// `range` and both ends were cuts; says whether it did.
+    pub fn again(&self, out: &mut Vec<u8>, part: &str, range: Range<usize>) -> bool {
+        let find = |p: usize| {
+            self.cuts
+                .binary_search_by_key(&p, |&(t, _)| t)
+                .ok()
+                .map(|i| self.cuts[i].1)
+        };
+        if self.text.get(range.clone()) != Some(part.as_bytes()) {
+            return false;
+        }
+        let (Some(from), Some(to)) = (find(range.start), find(range.end)) else {
+            return false;
+        };
+        out.push(b'"');
+        out.extend_from_within(from..to);
+        out.push(b'"');
+        true
+    }
 }
 
 /// Appends the inside of a JSON string holding `b` (UTF-8 bytes).
@@ -163,6 +220,30 @@ pub(crate) mod tests {
                     "{s:?}"
                 );
             }
+        }
+    }
+
+    /// Parts written again are copies of what their first writing gave,
+    /// and a part that is not the text at its range is escaped anew.
+    #[test]
+    fn parts_are_written_again_as_themselves() {
+        for s in tricky() {
+            let s = format!("ab\"{s}\r\n{s}");
+            let len = s.len();
+            let cuts = [3, len, 1, 3, len + 5, 0];
+            let mut out = b"x".to_vec();
+            let w = Written::str(&mut out, &s, cuts);
+            assert_eq!(&out[1..], serde_json::to_vec(&s).unwrap());
+            for (a, b) in [(0, len), (1, 3), (3, len), (0, 1), (3, 3)] {
+                let part = &s[a..b];
+                let start = out.len();
+                assert!(w.again(&mut out, part, a..b), "{a}..{b}");
+                assert_eq!(&out[start..], serde_json::to_vec(part).unwrap());
+            }
+            // Not cuts, not the text there, out of range: not copied.
+            assert!(!w.again(&mut out, &s[0..2], 0..2));
+            assert!(!w.again(&mut out, "zz", 1..3));
+            assert!(!w.again(&mut out, "", len + 5..len + 5));
         }
     }
 

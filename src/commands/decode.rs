@@ -12,11 +12,11 @@ use serde::Serialize;
 use clap::Args;
 
 use crate::exit::{Exit, UsageError};
-use crate::json::str as json_str;
+use crate::json::{str as json_str, Written};
 use crate::output::escape_line;
 use crate::push::b64;
 use crate::push::capture::{self, Budget, Capture, CaptureError, Piece, MAX_PAYLOAD};
-use crate::push::content::{PushHeaders, PushResponse};
+use crate::push::content::{PushHeaders, PushResponse, Spans};
 use crate::push::inspect::{inspect, Body, PushInput, PushReport, VapidPolicy};
 use crate::push::keys::Keys;
 use crate::push::vapid::{self, VapidReport};
@@ -73,6 +73,9 @@ pub struct Decoded {
     pub headers: Option<PushHeaders>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vapid: Option<VapidReport>,
+    /// Where the responses lie in the plaintext.
+    #[serde(skip)]
+    pub spans: Spans,
 }
 
 impl Decoded {
@@ -90,6 +93,7 @@ impl Decoded {
             warnings,
             headers: report.headers,
             vapid: report.vapid,
+            spans: report.content.spans,
         }
     }
 }
@@ -216,18 +220,34 @@ pub fn write_json(o: &Outcome, out: &mut Vec<u8>) {
         ",\"record_size\":{},\"records\":{},\"padding\":{},\"plaintext\":",
         d.record_size, d.records, d.padding
     );
-    json_str(out, &d.plaintext);
+    // The plaintext is cut where responses and literals start and end, so
+    // that RAW lines and literal values are copies of its escaped text.
+    let spans = &d.spans;
+    let cuts = spans.frames.iter().chain(&spans.literals);
+    let plain = Written::str(out, &d.plaintext, cuts.flat_map(|r| [r.start, r.end]));
     out.extend_from_slice(b",\"responses\":[");
+    // The last reason written, and where: most RAW responses repeat it.
+    let mut last_why: Option<(&str, std::ops::Range<usize>)> = None;
     for (i, r) in d.responses.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
+        let frame = spans.frames.get(i).cloned().unwrap_or_default();
         match r {
             PushResponse::Raw { line, why } => {
                 out.extend_from_slice(b"{\"type\":\"RAW\",\"line\":");
-                json_str(out, line);
+                if !plain.again(out, line, frame) {
+                    json_str(out, line);
+                }
                 out.extend_from_slice(b",\"why\":");
-                json_str(out, why);
+                match &last_why {
+                    Some((w, at)) if *w == why.as_ref() => out.extend_from_within(at.clone()),
+                    _ => {
+                        let start = out.len();
+                        json_str(out, why);
+                        last_why = Some((why, start..out.len()));
+                    }
+                }
                 out.push(b'}');
             }
             PushResponse::UidFetch { uid: n, items } | PushResponse::Fetch { seq: n, items } => {
@@ -236,7 +256,14 @@ pub fn write_json(o: &Outcome, out: &mut Vec<u8>) {
                     _ => ("FETCH", "seq"),
                 };
                 let _ = write!(out, "{{\"type\":\"{kind}\",\"{key}\":{n},\"items\":");
-                json_map(out, items);
+                // The literals of this response, for values that are one.
+                let first = spans.literals.partition_point(|l| l.start < frame.start);
+                let last = spans.literals.partition_point(|l| l.start < frame.end);
+                let literals = Literals {
+                    plain: &plain,
+                    ranges: &spans.literals[first..last.max(first)],
+                };
+                json_map(out, items, &literals);
                 out.push(b'}');
             }
             r => {
@@ -266,7 +293,32 @@ pub fn write_json(o: &Outcome, out: &mut Vec<u8>) {
     out.extend_from_slice(b"}\n");
 }
 
-fn json_map(out: &mut Vec<u8>, m: &serde_json::Map<String, serde_json::Value>) {
+/// A response's literals in the plaintext written before it.
+struct Literals<'a> {
+    plain: &'a Written<'a>,
+    ranges: &'a [std::ops::Range<usize>],
+}
+
+impl Literals<'_> {
+    /// Writes `s` as a JSON string, copying it when it is one of the
+    /// literals.
+    fn str(&self, out: &mut Vec<u8>, s: &str) {
+        let copied = s.len() >= 32
+            && self
+                .ranges
+                .iter()
+                .any(|r| r.len() == s.len() && self.plain.again(out, s, r.clone()));
+        if !copied {
+            json_str(out, s);
+        }
+    }
+}
+
+fn json_map(
+    out: &mut Vec<u8>,
+    m: &serde_json::Map<String, serde_json::Value>,
+    literals: &Literals<'_>,
+) {
     out.push(b'{');
     for (i, (k, v)) in m.iter().enumerate() {
         if i > 0 {
@@ -274,26 +326,26 @@ fn json_map(out: &mut Vec<u8>, m: &serde_json::Map<String, serde_json::Value>) {
         }
         json_str(out, k);
         out.push(b':');
-        json_value(out, v);
+        json_value(out, v, literals);
     }
     out.push(b'}');
 }
 
-fn json_value(out: &mut Vec<u8>, v: &serde_json::Value) {
+fn json_value(out: &mut Vec<u8>, v: &serde_json::Value, literals: &Literals<'_>) {
     use serde_json::Value;
     match v {
-        Value::String(s) => json_str(out, s),
+        Value::String(s) => literals.str(out, s),
         Value::Array(a) => {
             out.push(b'[');
             for (i, x) in a.iter().enumerate() {
                 if i > 0 {
                     out.push(b',');
                 }
-                json_value(out, x);
+                json_value(out, x, literals);
             }
             out.push(b']');
         }
-        Value::Object(m) => json_map(out, m),
+        Value::Object(m) => json_map(out, m, literals),
         v => {
             let _ = serde_json::to_writer(&mut *out, v);
         }

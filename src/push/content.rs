@@ -9,6 +9,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -296,6 +297,20 @@ pub struct Content {
     pub plaintext: String,
     pub responses: Vec<PushResponse>,
     pub warnings: Vec<Warning>,
+    /// Where the responses lie in `plaintext` (empty when it was not
+    /// UTF-8): a writer may reuse the plaintext's escaped form for them.
+    #[serde(skip)]
+    pub spans: Spans,
+}
+
+/// Where the text of a push's responses lies in its plaintext.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Spans {
+    /// Per response, the bytes of its frame, final CRLF excluded: a RAW
+    /// response's line is that text.
+    pub frames: Vec<Range<usize>>,
+    /// The data of every literal, in plaintext order.
+    pub literals: Vec<Range<usize>>,
 }
 
 /// §7.2: high with a UIDFETCH, low without any SELECT, normal otherwise.
@@ -329,11 +344,14 @@ pub fn analyze_owned(plaintext: Vec<u8>, headers: Option<&PushHeaders>) -> Conte
             bytes: plaintext.len(),
         });
     }
-    let (responses, unterminated) = parse_responses(&plaintext);
+    let mut spans = Spans::default();
+    let (responses, unterminated) = parse_spanned(&plaintext, &mut spans);
     let text = match String::from_utf8(plaintext) {
         Ok(t) => t,
         Err(e) => {
             warnings.push(Warning::NotUtf8);
+            // The lossy text's offsets are not the plaintext's.
+            spans = Spans::default();
             String::from_utf8_lossy(e.as_bytes()).into_owned()
         }
     };
@@ -403,6 +421,7 @@ pub fn analyze_owned(plaintext: Vec<u8>, headers: Option<&PushHeaders>) -> Conte
         plaintext: text,
         responses,
         warnings,
+        spans,
     }
 }
 
@@ -412,17 +431,24 @@ pub fn analyze_owned(plaintext: Vec<u8>, headers: Option<&PushHeaders>) -> Conte
 /// Linear in the plaintext: frames are cut in place (a line, plus any
 /// literals it announces), never copied out of a shrinking buffer.
 pub fn parse_responses(plaintext: &[u8]) -> (Vec<PushResponse>, bool) {
+    parse_spanned(plaintext, &mut Spans::default())
+}
+
+/// [`parse_responses`], saying where each response and literal lies.
+fn parse_spanned(plaintext: &[u8], spans: &mut Spans) -> (Vec<PushResponse>, bool) {
     let mut out = Vec::new();
     let mut pos = 0;
     while pos < plaintext.len() {
-        match frame_len(&plaintext[pos..]) {
+        match frame_len(&plaintext[pos..], pos, &mut spans.literals) {
             Ok(Some(n)) => {
                 out.push(parse_one(&plaintext[pos..pos + n]));
+                spans.frames.push(pos..pos + n - 2);
                 pos += n;
             }
             Ok(None) => break,
             Err(e) => {
                 out.push(raw(&String::from_utf8_lossy(plaintext), e.to_string()));
+                spans.frames.push(0..plaintext.len());
                 return (out, false);
             }
         }
@@ -431,6 +457,7 @@ pub fn parse_responses(plaintext: &[u8]) -> (Vec<PushResponse>, bool) {
     if unterminated {
         let rest = &plaintext[pos..];
         out.push(parse_one(&[rest, b"\r\n"].concat()));
+        spans.frames.push(pos..plaintext.len());
     }
     (out, unterminated)
 }
@@ -439,7 +466,14 @@ pub fn parse_responses(plaintext: &[u8]) -> (Vec<PushResponse>, bool) {
 /// a line, plus the literals it announces and the line text after them.
 /// `None` when it does not end within `b`; an error when a literal runs
 /// more than a CRLF past the end (the most a missing final CRLF explains).
-fn frame_len(b: &[u8]) -> Result<Option<usize>, FrameError> {
+///
+/// The data of each literal that ends within `b` is added to `literals`,
+/// offset by `base`.
+fn frame_len(
+    b: &[u8],
+    base: usize,
+    literals: &mut Vec<Range<usize>>,
+) -> Result<Option<usize>, FrameError> {
     let max = b.len() + 2;
     let mut pos = 0;
     loop {
@@ -459,21 +493,16 @@ fn frame_len(b: &[u8]) -> Result<Option<usize>, FrameError> {
         if end > b.len() as u64 {
             return Ok(None);
         }
+        literals.push(base + eol + 2..base + end as usize);
         pos = end as usize;
     }
 }
 
 /// The first CRLF in `b`.
 fn find_crlf(b: &[u8]) -> Option<usize> {
-    let mut from = 0;
-    while let Some(i) = b[from..].iter().position(|&c| c == b'\n') {
-        let at = from + i;
-        if at > 0 && b[at - 1] == b'\r' {
-            return Some(at - 1);
-        }
-        from = at + 1;
-    }
-    None
+    static CRLF: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\r\n"));
+    CRLF.find(b)
 }
 
 fn raw(frame: &str, why: impl Into<Cow<'static, str>>) -> PushResponse {
@@ -901,7 +930,7 @@ mod tests {
             let mut got = Vec::new();
             let mut pos = 0;
             let got_err = loop {
-                match frame_len(&text[pos..]) {
+                match frame_len(&text[pos..], 0, &mut Vec::new()) {
                     Ok(Some(n)) => {
                         got.push(text[pos..pos + n].to_vec());
                         pos += n;
