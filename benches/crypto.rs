@@ -4,11 +4,15 @@
 //! draft allows; `ecdh_floor` is the one P-256 ECDH inside it, which no
 //! implementation can avoid. Their ratio is how close to the floor we are.
 //! `vapid_verify` is one ES256 verification with claims checks.
+//! `json_str_*` write a push-sized string as JSON, beside `serde_json`.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use imapwebpush::push::content;
 use imapwebpush::push::ece::{self, EncryptOptions, UaKeys};
 use imapwebpush::push::vapid::{parse_authorization, verify, Expectations, VapidSigner};
+
+#[path = "support/corpus.rs"]
+mod corpus;
 
 fn benches(c: &mut Criterion) {
     let keys = UaKeys::generate().unwrap();
@@ -49,6 +53,28 @@ fn benches(c: &mut Criterion) {
     c.bench_function("json_3990", |b| {
         b.iter(|| serde_json::to_string(black_box(&analyzed)).unwrap())
     });
+
+    // JSON strings: text as BINARY content carries it (one byte in ten
+    // escaped), and text with nothing to escape; ours beside serde_json's.
+    let text = String::from_utf8(corpus::random_text(&mut corpus::Rng(7), 3993)).unwrap();
+    let plain = "x".repeat(3993);
+    let mut out = Vec::with_capacity(1 << 16);
+    for (name, s) in [("text", &text), ("plain", &plain)] {
+        c.bench_function(&format!("json_str_{name}_3993"), |b| {
+            b.iter(|| {
+                out.clear();
+                imapwebpush::json::str(&mut out, black_box(s));
+                out.len()
+            })
+        });
+        c.bench_function(&format!("serde_json_str_{name}_3993"), |b| {
+            b.iter(|| {
+                out.clear();
+                serde_json::to_writer(&mut out, black_box(s)).unwrap();
+                out.len()
+            })
+        });
+    }
 
     let push = b"* SELECT INBOX\r\n* 3 UIDFETCH (UID 3)\r\n";
     c.bench_function("analyze_small_push", |b| {

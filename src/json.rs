@@ -3,11 +3,12 @@
 //! Push plaintexts are long strings dense with characters JSON escapes
 //! (CRLF, tabs, quotes and backslashes: about one byte in ten of what
 //! BINARY content carries), so the escaper is the hot loop of
-//! `decode --json`. It looks for the next byte to escape eight bytes at a
-//! time (a SWAR test whose lowest flagged byte is exact), copies the run
-//! before it eight bytes at a time into room made once, and writes the
-//! escape from a table: no call and no branch per plain byte, and no
-//! staging buffer to clear.
+//! `decode --json`. Sixteen bytes at a time, into room made once: a block
+//! with nothing to escape (a SWAR test) is copied whole; any other is
+//! written byte by byte from a table whose entries carry their own length,
+//! with no branch per byte. On that text it runs at about 0.5 ns a byte,
+//! on plain text 0.13 (`benches/crypto.rs`: 2.0 and 4.6 times as fast as
+//! `serde_json`).
 
 use std::ops::Range;
 
@@ -77,62 +78,52 @@ impl<'a> Written<'a> {
 
 /// Appends the inside of a JSON string holding `b` (UTF-8 bytes).
 pub fn escape(out: &mut Vec<u8>, b: &[u8]) {
-    // Unconditional eight-byte writes need this much room past the text.
-    const SLACK: usize = 8;
+    // Room past the output that one block may need: sixteen bytes, each
+    // escaped to at most six, plus the last unconditional eight-byte write.
+    const ROOM: usize = 16 * 6 + 8;
     let mut n = out.len();
-    // Room for the text unescaped, made once; escapes make more.
-    out.resize(n + b.len() + SLACK, 0);
-    let mut i = 0;
-    while i < b.len() {
-        // The run up to the next byte to escape, eight bytes at a time.
-        // Invariant: `out.len() - n >= b.len() - i + SLACK`.
-        let at = loop {
-            let Some(word) = b.get(i..i + 8) else {
-                match b[i..]
-                    .iter()
-                    .position(|&c| ESCAPES[usize::from(c)].len != 0)
-                {
-                    Some(k) => {
-                        out[n..n + k].copy_from_slice(&b[i..i + k]);
-                        break i + k;
-                    }
-                    None => {
-                        let k = b.len() - i;
-                        out[n..n + k].copy_from_slice(&b[i..]);
-                        n += k;
-                        out.truncate(n);
-                        return;
-                    }
-                }
-            };
-            out[n..n + 8].copy_from_slice(word);
-            let m = specials(u64::from_le_bytes(word.try_into().expect("8 bytes")));
-            if m == 0 {
-                i += 8;
-                n += 8;
-                continue;
-            }
-            break i + (m.trailing_zeros() / 8) as usize;
-        };
-        n += at - i;
-        let e = &ESCAPES[usize::from(b[at])];
-        out[n..n + 8].copy_from_slice(&e.bytes);
-        n += usize::from(e.len);
-        i = at + 1;
-        let need = n + (b.len() - i) + SLACK;
-        if out.len() < need {
-            // Escapes grew the text: room for the rest, and for a run of
-            // escapes before the next resize.
-            out.resize(need + 64 + (b.len() - i) / 4, 0);
+    out.resize(n + b.len() + b.len() / 2 + ROOM, 0);
+    let mut blocks = b.chunks_exact(16);
+    for (i, block) in (&mut blocks).enumerate() {
+        if out.len() < n + ROOM {
+            let rest = b.len() - 16 * i;
+            out.resize(n + ROOM + rest * 2, 0);
         }
+        let o = &mut out[n..n + ROOM];
+        o[..16].copy_from_slice(block);
+        let lo = u64::from_le_bytes(block[..8].try_into().expect("8 bytes"));
+        let hi = u64::from_le_bytes(block[8..].try_into().expect("8 bytes"));
+        if specials(lo) | specials(hi) == 0 {
+            n += 16;
+            continue;
+        }
+        n += put(o, block);
     }
+    if out.len() < n + ROOM {
+        out.resize(n + ROOM, 0);
+    }
+    n += put(&mut out[n..n + ROOM], blocks.remainder());
     out.truncate(n);
 }
 
-/// Flags, in the high bit of its lane, every byte of `x` that JSON
-/// escapes: below 0x20, `"` or `\`. The lowest flagged lane is exact
-/// (borrows only run upwards from a flagged lane), which is all the
-/// escaper uses; bytes of 0x80 and above are never flagged.
+/// Writes at most sixteen bytes, each as [`ESCAPES`] says, into `o`
+/// (which has room for six bytes each and eight more); returns the
+/// length written. No branch per byte: every entry is stored whole and
+/// the length advances by its own.
+#[inline(always)]
+fn put(o: &mut [u8], bytes: &[u8]) -> usize {
+    let mut k = 0;
+    for &c in bytes {
+        let e = ESCAPES[usize::from(c)];
+        o[k..k + 8].copy_from_slice(&e.to_le_bytes());
+        k += (e >> 56) as usize;
+    }
+    k
+}
+
+/// Whether any byte of `x` is one JSON escapes (below 0x20, `"` or
+/// `\`): non-zero if so. (Bytes above a flagged one may be flagged
+/// falsely; the caller only asks whether there is any.)
 #[inline(always)]
 fn specials(x: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
@@ -143,44 +134,46 @@ fn specials(x: u64) -> u64 {
         | zero(x ^ (ONES * u64::from(b'\\')))
 }
 
-/// How a byte is written: `len` bytes of `bytes`; 0 for as is.
-#[derive(Clone, Copy)]
-struct Escape {
-    bytes: [u8; 8],
-    len: u8,
-}
+/// How each byte is written: up to seven bytes, little-endian, with
+/// their count in the top byte (1 for a byte written as is).
+static ESCAPES: [u64; 256] = escapes();
 
-static ESCAPES: [Escape; 256] = escapes();
-
-const fn escapes() -> [Escape; 256] {
+const fn escapes() -> [u64; 256] {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut t = [Escape {
-        bytes: [0; 8],
-        len: 0,
-    }; 256];
+    const fn entry(bytes: [u8; 7], len: u8) -> u64 {
+        let mut e = (len as u64) << 56;
+        let mut i = 0;
+        while i < 7 {
+            e |= (bytes[i] as u64) << (8 * i);
+            i += 1;
+        }
+        e
+    }
+    let mut t = [0u64; 256];
     let mut c = 0;
-    while c < 0x20 {
-        t[c] = Escape {
-            bytes: [b'\\', b'u', b'0', b'0', HEX[c >> 4], HEX[c & 0xf], 0, 0],
-            len: 6,
+    while c < 256 {
+        t[c] = if c < 0x20 {
+            entry([b'\\', b'u', b'0', b'0', HEX[c >> 4], HEX[c & 0xf], 0], 6)
+        } else {
+            entry([c as u8, 0, 0, 0, 0, 0, 0], 1)
         };
         c += 1;
     }
-    t[b'"' as usize] = short(b'"');
-    t[b'\\' as usize] = short(b'\\');
-    t[b'\n' as usize] = short(b'n');
-    t[b'\r' as usize] = short(b'r');
-    t[b'\t' as usize] = short(b't');
-    t[0x08] = short(b'b');
-    t[0x0c] = short(b'f');
-    t
-}
-
-const fn short(c: u8) -> Escape {
-    Escape {
-        bytes: [b'\\', c, 0, 0, 0, 0, 0, 0],
-        len: 2,
+    let short = [
+        (b'"', b'"'),
+        (b'\\', b'\\'),
+        (b'\n', b'n'),
+        (b'\r', b'r'),
+        (b'\t', b't'),
+        (0x08, b'b'),
+        (0x0c, b'f'),
+    ];
+    let mut i = 0;
+    while i < short.len() {
+        t[short[i].0 as usize] = entry([b'\\', short[i].1, 0, 0, 0, 0, 0], 2);
+        i += 1;
     }
+    t
 }
 
 #[cfg(test)]

@@ -49,7 +49,7 @@ impl Rng {
 
 /// Text as BINARY content carries it: printable ASCII, CRLF line breaks,
 /// tabs, quotes and backslashes.
-fn random_text(rng: &mut Rng, n: usize) -> Vec<u8> {
+pub fn random_text(rng: &mut Rng, n: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(n);
     while out.len() < n {
         match rng.below(40) {
