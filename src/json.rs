@@ -33,39 +33,46 @@ pub struct Written<'a> {
 
 impl<'a> Written<'a> {
     /// Appends `text` as a JSON string, remembering where each offset of
-    /// `cuts` (in any order; those past the end are ignored) lands.
-    pub fn str(out: &mut Vec<u8>, text: &'a str, cuts: impl IntoIterator<Item = usize>) -> Self {
+    /// `points` (in any order; those past the end are ignored) lands.
+    pub fn str(out: &mut Vec<u8>, text: &'a str, mut points: Vec<usize>) -> Self {
         let text = text.as_bytes();
-        let mut points: Vec<usize> = cuts.into_iter().filter(|&c| c <= text.len()).collect();
+        points.retain(|&c| c <= text.len());
         if !points.is_sorted() {
             points.sort_unstable();
         }
         points.dedup();
         out.push(b'"');
+        let mut n = out.len();
+        out.resize(n + text.len() + text.len() / 2 + ROOM, 0);
         let mut at = 0;
         let mut cuts = Vec::with_capacity(points.len() + 1);
         for p in points {
-            escape(out, &text[at..p]);
-            cuts.push((p, out.len()));
+            n = escape_at(out, n, &text[at..p]);
+            cuts.push((p, n));
             at = p;
         }
-        escape(out, &text[at..]);
+        n = escape_at(out, n, &text[at..]);
+        out.truncate(n);
         out.push(b'"');
         Self { text, cuts }
     }
 
-    /// Appends `part` as a JSON string by copying, if it is the text at
-    /// `range` and both ends were cuts; says whether it did.
+    /// Appends `part` as a JSON string by copying, if `range` is where it
+    /// lies in the text and both ends were cuts; says whether it did. The
+    /// caller vouches that `part` is the text at `range` when their
+    /// lengths agree (a [`Spans`](crate::push::content::Spans) entry is,
+    /// by construction): comparing would read the part a second time.
     pub fn again(&self, out: &mut Vec<u8>, part: &str, range: Range<usize>) -> bool {
+        if part.len() != range.len() || range.end > self.text.len() {
+            return false;
+        }
+        debug_assert_eq!(&self.text[range.clone()], part.as_bytes());
         let find = |p: usize| {
             self.cuts
                 .binary_search_by_key(&p, |&(t, _)| t)
                 .ok()
                 .map(|i| self.cuts[i].1)
         };
-        if self.text.get(range.clone()) != Some(part.as_bytes()) {
-            return false;
-        }
         let (Some(from), Some(to)) = (find(range.start), find(range.end)) else {
             return false;
         };
@@ -76,13 +83,24 @@ impl<'a> Written<'a> {
     }
 }
 
+/// Room past the output that one block of [`escape_at`] may need: sixteen
+/// bytes, each escaped to at most six, plus the last unconditional
+/// eight-byte write.
+const ROOM: usize = 16 * 6 + 8;
+
 /// Appends the inside of a JSON string holding `b` (UTF-8 bytes).
 pub fn escape(out: &mut Vec<u8>, b: &[u8]) {
-    // Room past the output that one block may need: sixteen bytes, each
-    // escaped to at most six, plus the last unconditional eight-byte write.
-    const ROOM: usize = 16 * 6 + 8;
-    let mut n = out.len();
+    let n = out.len();
     out.resize(n + b.len() + b.len() / 2 + ROOM, 0);
+    let n = escape_at(out, n, b);
+    out.truncate(n);
+}
+
+/// Writes `b` escaped at `out[n..]` and returns where it ends; `out` is
+/// longer than that (the caller truncates), and must be at least
+/// `n + ROOM` long. Room is made as escapes need it, never per call, so
+/// that many short strings cost no more than one long one.
+fn escape_at(out: &mut Vec<u8>, mut n: usize, b: &[u8]) -> usize {
     let mut blocks = b.chunks_exact(16);
     for (i, block) in (&mut blocks).enumerate() {
         if out.len() < n + ROOM {
@@ -102,8 +120,7 @@ pub fn escape(out: &mut Vec<u8>, b: &[u8]) {
     if out.len() < n + ROOM {
         out.resize(n + ROOM, 0);
     }
-    n += put(&mut out[n..n + ROOM], blocks.remainder());
-    out.truncate(n);
+    n + put(&mut out[n..n + ROOM], blocks.remainder())
 }
 
 /// Writes at most sixteen bytes, each as [`ESCAPES`] says, into `o`
@@ -225,7 +242,7 @@ pub(crate) mod tests {
             let len = s.len();
             let cuts = [3, len, 1, 3, len + 5, 0];
             let mut out = b"x".to_vec();
-            let w = Written::str(&mut out, &s, cuts);
+            let w = Written::str(&mut out, &s, cuts.to_vec());
             assert_eq!(&out[1..], serde_json::to_vec(&s).unwrap());
             for (a, b) in [(0, len), (1, 3), (3, len), (0, 1), (3, 3)] {
                 let part = &s[a..b];
@@ -235,7 +252,7 @@ pub(crate) mod tests {
             }
             // Not cuts, not the text there, out of range: not copied.
             assert!(!w.again(&mut out, &s[0..2], 0..2));
-            assert!(!w.again(&mut out, "zz", 1..3));
+            assert!(!w.again(&mut out, "zzz", 1..3));
             assert!(!w.again(&mut out, "", len + 5..len + 5));
         }
     }

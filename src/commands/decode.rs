@@ -223,8 +223,11 @@ pub fn write_json(o: &Outcome, out: &mut Vec<u8>) {
     // The plaintext is cut where responses and literals start and end, so
     // that RAW lines and literal values are copies of its escaped text.
     let spans = &d.spans;
-    let cuts = spans.frames.iter().chain(&spans.literals);
-    let plain = Written::str(out, &d.plaintext, cuts.flat_map(|r| [r.start, r.end]));
+    let mut cuts = Vec::with_capacity(2 * (spans.frames.len() + spans.literals.len()));
+    for r in spans.frames.iter().chain(&spans.literals) {
+        cuts.extend([r.start, r.end]);
+    }
+    let plain = Written::str(out, &d.plaintext, cuts);
     out.extend_from_slice(b",\"responses\":[");
     // The last reason written, and where: most RAW responses repeat it.
     let mut last_why: Option<(&str, std::ops::Range<usize>)> = None;
@@ -240,8 +243,11 @@ pub fn write_json(o: &Outcome, out: &mut Vec<u8>) {
                     json_str(out, line);
                 }
                 out.extend_from_slice(b",\"why\":");
+                // The reasons are mostly the same static strings: their
+                // addresses are compared before their text.
+                let same = |w: &str| std::ptr::eq(w, why.as_ref()) || w == why.as_ref();
                 match &last_why {
-                    Some((w, at)) if *w == why.as_ref() => out.extend_from_within(at.clone()),
+                    Some((w, at)) if same(w) => out.extend_from_within(at.clone()),
                     _ => {
                         let start = out.len();
                         json_str(out, why);

@@ -391,6 +391,52 @@ mod content {
         assert_eq!(env["message_id"], "<B27397-0100000@Blurdybloop.example>");
     }
 
+    /// ENVELOPE strings read as their text: a quoted string loses its
+    /// escapes (it kept them, as imap-proto hands them over), a literal is
+    /// taken whole, NIL is null, and a group's start (no host) is its name.
+    #[test]
+    fn envelope_strings_are_unescaped() {
+        let text = "* SELECT INBOX\r\n* 3 UIDFETCH (UID 3 ENVELOPE (NIL \"a \\\"b\\\" \\\\c\" ((\"O\\\"Neil\" NIL \"o\" \"x.example\")(NIL NIL \"team\" NIL)) NIL NIL (({4}\r\nP (q NIL \"p\" \"y.example\")) NIL NIL \"<r>\" nil))\r\n";
+        let r = responses(text);
+        let env = &r[1]["items"]["ENVELOPE"];
+        assert_eq!(
+            *env,
+            json!({
+                "date": null,
+                "subject": "a \"b\" \\c",
+                "from": [
+                    {"name": "O\"Neil", "address": "o@x.example"},
+                    {"name": null, "address": "team"},
+                ],
+                "sender": null,
+                "reply_to": null,
+                "to": [{"name": "P (q", "address": "p@y.example"}],
+                "cc": null,
+                "bcc": null,
+                "in_reply_to": "<r>",
+                "message_id": null,
+            }),
+            "{env}"
+        );
+        // Not the shape of an envelope: raw, with the reason.
+        for bad in [
+            "(NIL)",
+            "(NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL)",
+            "(NIL NIL () NIL NIL NIL NIL NIL NIL NIL)",
+            "(NIL NIL ((NIL NIL \"m\")) NIL NIL NIL NIL NIL NIL NIL)",
+            "(NIL NIL NIL NIL NIL NIL NIL NIL NIL NILS)",
+            "(\"unterminated NIL NIL NIL NIL NIL NIL NIL NIL NIL)",
+        ] {
+            let why = why_raw(&format!(
+                "* SELECT INBOX\r\n* 1 UIDFETCH (ENVELOPE {bad} UID 1)\r\n"
+            ));
+            assert!(
+                why.contains("ENVELOPE does not parse") || why.contains("item list"),
+                "{bad}: {why}"
+            );
+        }
+    }
+
     #[test]
     fn sync_ack_binary_flags_and_modseq() {
         assert_eq!(
@@ -619,7 +665,7 @@ mod content {
     }
 
     #[test]
-    fn nesting_past_the_limit_is_refused_before_imap_proto_sees_it() {
+    fn nesting_past_the_limit_is_refused() {
         use crate::imap::response::MAX_NESTING;
         let nest = |n: usize| format!("{}{}", "(".repeat(n), ")".repeat(n));
         // FLAGS: the whole response counts.
@@ -627,17 +673,18 @@ mod content {
         assert!(!at.contains("too deeply"), "{at}");
         let past = why_raw(&format!("* FLAGS {}\r\n", nest(MAX_NESTING + 1)));
         assert!(past.contains("nested too deeply"), "{past}");
-        // ENVELOPE: its value counts.
+        // ENVELOPE is read by a reader of its fixed shape, which does not
+        // recurse: any nesting is refused as not an envelope.
         let fetch = |n| {
             format!(
                 "* SELECT INBOX\r\n* 1 UIDFETCH (ENVELOPE {} UID 1)\r\n",
                 nest(n)
             )
         };
-        let at = why_raw(&fetch(MAX_NESTING));
-        assert!(!at.contains("too deeply"), "{at}");
-        let past = why_raw(&fetch(MAX_NESTING + 1));
-        assert!(past.contains("ENVELOPE nested too deeply"), "{past}");
+        for n in [3, MAX_NESTING + 1, 100_000] {
+            let why = why_raw(&fetch(n));
+            assert!(why.contains("ENVELOPE does not parse"), "{why}");
+        }
     }
 
     #[test]
