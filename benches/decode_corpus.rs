@@ -17,6 +17,11 @@
 
 use std::time::{Duration, Instant};
 
+/// The allocator of the `imapwebpush` binary (see `src/main.rs`), so that
+/// the figures are the command's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{black_box, Criterion, Throughput};
 use imapwebpush::commands::decode::{decode_inputs, decode_one, Outcome};
 use imapwebpush::output::Printer;

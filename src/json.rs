@@ -29,6 +29,9 @@ pub struct Written<'a> {
     text: &'a [u8],
     /// Each cut: its offset in `text`, and in the output; sorted.
     cuts: Vec<(usize, usize)>,
+    /// Where the last lookup ended: parts are mostly asked for in order,
+    /// and a binary search per part costs more than copying it.
+    next: std::cell::Cell<usize>,
 }
 
 impl<'a> Written<'a> {
@@ -54,7 +57,11 @@ impl<'a> Written<'a> {
         n = escape_at(out, n, &text[at..]);
         out.truncate(n);
         out.push(b'"');
-        Self { text, cuts }
+        Self {
+            text,
+            cuts,
+            next: std::cell::Cell::new(0),
+        }
     }
 
     /// Appends `part` as a JSON string by copying, if `range` is where it
@@ -68,10 +75,13 @@ impl<'a> Written<'a> {
         }
         debug_assert_eq!(&self.text[range.clone()], part.as_bytes());
         let find = |p: usize| {
-            self.cuts
-                .binary_search_by_key(&p, |&(t, _)| t)
-                .ok()
-                .map(|i| self.cuts[i].1)
+            let hint = self.next.get();
+            let i = match self.cuts.get(hint) {
+                Some(&(t, _)) if t == p => hint,
+                _ => self.cuts.binary_search_by_key(&p, |&(t, _)| t).ok()?,
+            };
+            self.next.set(i + 1);
+            Some(self.cuts[i].1)
         };
         let (Some(from), Some(to)) = (find(range.start), find(range.end)) else {
             return false;

@@ -344,15 +344,21 @@ pub fn analyze_owned(plaintext: Vec<u8>, headers: Option<&PushHeaders>) -> Conte
             bytes: plaintext.len(),
         });
     }
+    // UTF-8 is checked once, first: the frames of valid text are read as
+    // slices of it, with no check of their own.
     let mut spans = Spans::default();
-    let (responses, unterminated) = parse_spanned(&plaintext, &mut spans);
-    let text = match String::from_utf8(plaintext) {
-        Ok(t) => t,
+    let (text, responses, unterminated) = match String::from_utf8(plaintext) {
+        Ok(t) => {
+            let (responses, unterminated) = parse_spanned(t.as_bytes(), Some(&t), &mut spans);
+            (t, responses, unterminated)
+        }
         Err(e) => {
             warnings.push(Warning::NotUtf8);
-            // The lossy text's offsets are not the plaintext's.
-            spans = Spans::default();
-            String::from_utf8_lossy(e.as_bytes()).into_owned()
+            // The lossy text's offsets are not the plaintext's: no spans.
+            let bytes = e.into_bytes();
+            let (responses, unterminated) = parse_spanned(&bytes, None, &mut Spans::default());
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            (text, responses, unterminated)
         }
     };
     if unterminated {
@@ -370,14 +376,18 @@ pub fn analyze_owned(plaintext: Vec<u8>, headers: Option<&PushHeaders>) -> Conte
         match r {
             PushResponse::Select { .. } => selected = true,
             PushResponse::Raw { line, why } => {
-                let same = unparsed.iter().find(|&&(w, _)| w == why.as_ref());
+                // Reasons are mostly static strings: addresses first.
+                let reason = why.as_ref();
+                let same = unparsed
+                    .iter()
+                    .find(|&&(w, _)| std::ptr::eq(w, reason) || w == reason);
                 if let Some(&(_, at)) = same {
                     if let Warning::Unparsed { count, .. } = &mut warnings[at] {
                         *count += 1;
                     }
                     continue;
                 }
-                unparsed.push((why.as_ref(), warnings.len()));
+                unparsed.push((reason, warnings.len()));
                 let (excerpt, cut) = match line.char_indices().nth(EXCERPT) {
                     Some((end, _)) => (&line[..end], true),
                     None => (line.as_str(), false),
@@ -431,17 +441,24 @@ pub fn analyze_owned(plaintext: Vec<u8>, headers: Option<&PushHeaders>) -> Conte
 /// Linear in the plaintext: frames are cut in place (a line, plus any
 /// literals it announces), never copied out of a shrinking buffer.
 pub fn parse_responses(plaintext: &[u8]) -> (Vec<PushResponse>, bool) {
-    parse_spanned(plaintext, &mut Spans::default())
+    let text = std::str::from_utf8(plaintext).ok();
+    parse_spanned(plaintext, text, &mut Spans::default())
 }
 
-/// [`parse_responses`], saying where each response and literal lies.
-fn parse_spanned(plaintext: &[u8], spans: &mut Spans) -> (Vec<PushResponse>, bool) {
+/// [`parse_responses`], saying where each response and literal lies;
+/// `text` is the plaintext when it is known to be UTF-8.
+fn parse_spanned(
+    plaintext: &[u8],
+    text: Option<&str>,
+    spans: &mut Spans,
+) -> (Vec<PushResponse>, bool) {
     let mut out = Vec::new();
     let mut pos = 0;
     while pos < plaintext.len() {
         match frame_len(&plaintext[pos..], pos, &mut spans.literals) {
             Ok(Some(n)) => {
-                out.push(parse_one(&plaintext[pos..pos + n]));
+                let line = text.and_then(|t| t.get(pos..pos + n - 2));
+                out.push(parse_one(&plaintext[pos..pos + n], line));
                 spans.frames.push(pos..pos + n - 2);
                 pos += n;
             }
@@ -456,7 +473,7 @@ fn parse_spanned(plaintext: &[u8], spans: &mut Spans) -> (Vec<PushResponse>, boo
     let unterminated = pos < plaintext.len();
     if unterminated {
         let rest = &plaintext[pos..];
-        out.push(parse_one(&[rest, b"\r\n"].concat()));
+        out.push(parse_one(&[rest, b"\r\n"].concat(), None));
         spans.frames.push(pos..plaintext.len());
     }
     (out, unterminated)
@@ -500,9 +517,15 @@ fn frame_len(
 
 /// The first CRLF in `b`.
 fn find_crlf(b: &[u8]) -> Option<usize> {
-    static CRLF: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\r\n"));
-    CRLF.find(b)
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b'\n', &b[from..]) {
+        let at = from + i;
+        if at > 0 && b[at - 1] == b'\r' {
+            return Some(at - 1);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 fn raw(frame: &str, why: impl Into<Cow<'static, str>>) -> PushResponse {
@@ -512,11 +535,13 @@ fn raw(frame: &str, why: impl Into<Cow<'static, str>>) -> PushResponse {
     }
 }
 
-fn parse_one(frame: &[u8]) -> PushResponse {
+/// Reads one frame (CRLF included); `line` is its text without the CRLF
+/// when already known to be UTF-8.
+fn parse_one(frame: &[u8], line: Option<&str>) -> PushResponse {
     let body = frame.strip_suffix(b"\r\n").unwrap_or(frame);
     // Valid UTF-8 is the rule; the lossy walk only for the exception.
-    let text = match std::str::from_utf8(body) {
-        Ok(t) => std::borrow::Cow::Borrowed(t),
+    let text = match line.map(Ok).unwrap_or_else(|| std::str::from_utf8(body)) {
+        Ok(t) => Cow::Borrowed(t),
         Err(_) => String::from_utf8_lossy(body),
     };
     let Some(payload) = text.strip_prefix("* ") else {
