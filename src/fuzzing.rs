@@ -387,6 +387,7 @@ pub fn push_content(data: &[u8]) {
         let _ = w.to_string();
     }
     let _ = serde_json::to_string(&c);
+    decode_json_is_serde_json(&c);
     let headers = content::PushHeaders {
         content_encoding: Some("aes128gcm".into()),
         ttl: Some(content::RECOMMENDED_TTL),
@@ -396,6 +397,33 @@ pub fn push_content(data: &[u8]) {
     let h = content::analyze(data, Some(&headers));
     assert_eq!(h.responses, c.responses);
     let _ = content::expected_urgency(&h.responses);
+}
+
+/// `decode --json`'s line for the content is `serde_json`'s, byte for
+/// byte: its writer copies RAW lines and literals out of the escaped
+/// plaintext at the offsets the content reader recorded.
+fn decode_json_is_serde_json(c: &content::Content) {
+    use crate::commands::decode::{write_json, Decoded, Outcome};
+    let report = crate::push::inspect::PushReport {
+        encoding: "aes128gcm",
+        record_size: 4096,
+        records: 1,
+        padding: 0,
+        headers: None,
+        vapid: None,
+        content: c.clone(),
+    };
+    let o = Outcome::Decoded(Box::new(Decoded::new("f".to_owned(), report)));
+    let mut mine = Vec::new();
+    write_json(&o, &mut mine);
+    let mut theirs = serde_json::to_vec(&o).expect("serializable");
+    theirs.push(b'\n');
+    assert!(
+        mine == theirs,
+        "{}\n{}",
+        String::from_utf8_lossy(&mine),
+        String::from_utf8_lossy(&theirs)
+    );
 }
 
 /// Capture detection: [`capture::find`] then resolving gives what

@@ -79,7 +79,7 @@ pub struct Decoded {
 }
 
 impl Decoded {
-    fn new(input: String, mut report: PushReport) -> Self {
+    pub(crate) fn new(input: String, mut report: PushReport) -> Self {
         let warnings = report.take_departures();
         Self {
             ok: true,
