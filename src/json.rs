@@ -100,6 +100,12 @@ const ROOM: usize = 16 * 6 + 8;
 
 /// Appends the inside of a JSON string holding `b` (UTF-8 bytes).
 pub fn escape(out: &mut Vec<u8>, b: &[u8]) {
+    // Short strings with nothing to escape (keys, names, numbers as
+    // text) are copied as they are, without making room for escapes.
+    if b.len() <= 64 && plain(b) {
+        out.extend_from_slice(b);
+        return;
+    }
     let n = out.len();
     out.resize(n + b.len() + b.len() / 2 + ROOM, 0);
     let n = escape_at(out, n, b);
@@ -131,6 +137,20 @@ fn escape_at(out: &mut Vec<u8>, mut n: usize, b: &[u8]) -> usize {
         out.resize(n + ROOM, 0);
     }
     n + put(&mut out[n..n + ROOM], blocks.remainder())
+}
+
+/// Whether `b` holds nothing to escape.
+#[inline(always)]
+fn plain(b: &[u8]) -> bool {
+    let mut words = b.chunks_exact(8);
+    let any = (&mut words).fold(0, |m, w| {
+        m | specials(u64::from_le_bytes(w.try_into().expect("8 bytes")))
+    });
+    any == 0
+        && words
+            .remainder()
+            .iter()
+            .all(|&c| ESCAPES[usize::from(c)] >> 56 == 1)
 }
 
 /// Writes at most sixteen bytes, each as [`ESCAPES`] says, into `o`

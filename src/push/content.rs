@@ -696,10 +696,11 @@ impl<'a> Scan<'a> {
             b'(' => {
                 let mut depth = 0usize;
                 loop {
-                    if self.literal()?.is_some() {
+                    let c = self.peek().ok_or("unbalanced parentheses")?;
+                    if matches!(c, b'{' | b'~') && self.literal()?.is_some() {
                         continue;
                     }
-                    match self.peek().ok_or("unbalanced parentheses")? {
+                    match c {
                         b'(' => depth += 1,
                         b')' => {
                             depth -= 1;
@@ -788,7 +789,7 @@ fn fetch_items(b: &[u8]) -> Result<Map<String, Value>, &'static str> {
         if s.eat(b')') {
             break;
         }
-        let name = s.name()?.to_owned();
+        let name = s.name()?.to_ascii_uppercase();
         if name.is_empty() {
             return Err("empty item name");
         }
@@ -796,7 +797,8 @@ fn fetch_items(b: &[u8]) -> Result<Map<String, Value>, &'static str> {
             return Err("expected a space after an item name");
         }
         let v = s.value()?;
-        items.insert(name.to_ascii_uppercase(), item_value(&name, v)?);
+        let value = item_value(&name, v)?;
+        items.insert(name, value);
         s.eat(b' ');
     }
     if s.i != b.len() {
@@ -805,8 +807,8 @@ fn fetch_items(b: &[u8]) -> Result<Map<String, Value>, &'static str> {
     Ok(items)
 }
 
-fn item_value(name: &str, v: &[u8]) -> Result<Value, &'static str> {
-    let upper = name.to_ascii_uppercase();
+/// The value of item `upper` (its name in upper case).
+fn item_value(upper: &str, v: &[u8]) -> Result<Value, &'static str> {
     let number = || {
         std::str::from_utf8(v)
             .ok()
@@ -814,7 +816,7 @@ fn item_value(name: &str, v: &[u8]) -> Result<Value, &'static str> {
             .map(Value::from)
             .ok_or("expected a number")
     };
-    match upper.as_str() {
+    match upper {
         "UID" | "RFC822.SIZE" | "MODSEQ" => number(),
         "FLAGS" => {
             let t = std::str::from_utf8(v).map_err(|_| "FLAGS is not ASCII")?;

@@ -237,18 +237,23 @@ pub fn decrypt_8188(ikm: &[u8], header: &Header, records: &[u8]) -> Result<Decry
     if records.is_empty() {
         return Err(EceError::NoLastRecord);
     }
+    // Each record is decrypted in place at the end of the plaintext, then
+    // cut back to its data: no buffer of its own, no second copy.
     let mut plaintext = Vec::with_capacity(records.len());
     let mut padding = 0;
-    let mut buf = Vec::with_capacity(rs.min(records.len()));
     let count = records.len().div_ceil(rs);
     for (seq, chunk) in records.chunks(rs).enumerate() {
         if chunk.len() <= TAG {
             return Err(EceError::ShortRecord { record: seq });
         }
-        buf.clear();
-        buf.extend_from_slice(chunk);
+        let start = plaintext.len();
+        plaintext.extend_from_slice(chunk);
         let data = key
-            .open_in_place(record_nonce(&base, seq), Aad::empty(), &mut buf)
+            .open_in_place(
+                record_nonce(&base, seq),
+                Aad::empty(),
+                &mut plaintext[start..],
+            )
             .map_err(|_| EceError::Decrypt { record: seq })?;
         let last = seq + 1 == count;
         // RFC 8188 §2: strip zero padding back to the delimiter.
@@ -275,7 +280,7 @@ pub fn decrypt_8188(ikm: &[u8], header: &Header, records: &[u8]) -> Result<Decry
             }
         }
         padding += data.len() - delim_at - 1;
-        plaintext.extend_from_slice(&data[..delim_at]);
+        plaintext.truncate(start + delim_at);
     }
     Ok(Decrypted {
         plaintext,
