@@ -452,7 +452,12 @@ fn parse_spanned(
     text: Option<&str>,
     spans: &mut Spans,
 ) -> (Vec<PushResponse>, bool) {
-    let mut out = Vec::new();
+    // At most a response per line (plus an unterminated last one): room
+    // made once, where growing by doubling copied a push's responses
+    // seven times over.
+    let lines = memchr::memchr_iter(b'\n', plaintext).count() + 1;
+    let mut out = Vec::with_capacity(lines);
+    spans.frames.reserve(lines);
     let mut pos = 0;
     while pos < plaintext.len() {
         match frame_len(&plaintext[pos..], pos, &mut spans.literals) {
