@@ -9,7 +9,9 @@
 //!   core), output discarded.
 //!
 //! After criterion, alternating rounds of 2,000 ECDHs and 2,000 payloads
-//! print the per-payload ratio to the floor with its spread.
+//! print the per-payload ratio to the floor with its spread, and the
+//! endpoint's `push` event line for each payload is timed against
+//! `serde_json` writing the same bytes.
 //!
 //! With `IMAPWEBPUSH_CORPUS_DIR` set, writes the corpus there instead
 //! (`payloads.txt`, plus `keys.env` with the key and auth secret) and exits:
@@ -129,6 +131,53 @@ fn ratio_rounds(s: &Setup) {
     );
 }
 
+/// The endpoint's `push` event line for every corpus payload (what
+/// `listen --json` prints), by its writer and by `serde_json`, per payload.
+fn push_events(s: &Setup) {
+    use imapwebpush::endpoint::{Event, PushEvent};
+    use imapwebpush::push::inspect::{inspect, PushInput, VapidPolicy};
+    let events: Vec<Event> = s
+        .lines
+        .iter()
+        .map(|l| {
+            let body = b64::decode(l).unwrap();
+            let input = PushInput {
+                body: &body,
+                ..PushInput::default()
+            };
+            let report = inspect(&s.keys, &input, VapidPolicy::Skip).unwrap();
+            Event::Push(Box::new(PushEvent::new(report, "t".to_owned(), 201)))
+        })
+        .collect();
+    let mut out = Vec::with_capacity(1 << 16);
+    let mut fast = Vec::new();
+    let mut serde = Vec::new();
+    for _ in 0..7 {
+        let t = Instant::now();
+        for e in &events {
+            let Event::Push(p) = e else { unreachable!() };
+            out.clear();
+            p.write_json(&mut out);
+            black_box(&out);
+        }
+        fast.push(t.elapsed() / corpus::COUNT as u32);
+        let t = Instant::now();
+        for e in &events {
+            out.clear();
+            serde_json::to_writer(&mut out, e).unwrap();
+            black_box(&out);
+        }
+        serde.push(t.elapsed() / corpus::COUNT as u32);
+    }
+    fast.sort();
+    serde.sort();
+    println!(
+        "push event JSON line (listen --json), per payload: {:.1} µs, serde_json {:.1} µs (medians of 7 rounds)",
+        fast[3].as_secs_f64() * 1e6,
+        serde[3].as_secs_f64() * 1e6
+    );
+}
+
 fn main() {
     if let Some(dir) = std::env::var_os("IMAPWEBPUSH_CORPUS_DIR") {
         let dir = std::path::PathBuf::from(dir);
@@ -167,5 +216,6 @@ fn main() {
     g.finish();
     c.final_summary();
     ratio_rounds(&s);
+    push_events(&s);
     let _ = std::fs::remove_file(&s.file);
 }

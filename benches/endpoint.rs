@@ -26,6 +26,11 @@ use imapwebpush::secret::Secret;
 use imapwebpush::server::{self, AccountSpec, ServerConfig};
 use imapwebpush::tls::{Identity, Trust};
 
+/// The allocator of the `imapwebpush` binary (see `src/main.rs`), so that
+/// the figures are the command's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const BATCH: usize = 2000;
 const CONNECTIONS: usize = 16;
 
@@ -37,8 +42,11 @@ fn runtime() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+/// The `p` quantile of `sorted`; `None` when nothing was measured (the
+/// bench was filtered out).
+fn percentile(sorted: &[Duration], p: f64) -> Option<Duration> {
+    let last = sorted.len().checked_sub(1)?;
+    Some(sorted[(last as f64 * p).round() as usize])
 }
 
 fn endpoint_throughput(c: &mut Criterion) {
@@ -109,11 +117,14 @@ fn endpoint_throughput(c: &mut Criterion) {
     });
     group.finish();
     latencies.sort();
+    if latencies.is_empty() {
+        return;
+    }
     eprintln!(
         "endpoint latency per push over {} requests: p50 {:?}, p99 {:?}",
         latencies.len(),
-        percentile(&latencies, 0.50),
-        percentile(&latencies, 0.99)
+        percentile(&latencies, 0.50).unwrap_or_default(),
+        percentile(&latencies, 0.99).unwrap_or_default()
     );
     drop(ep);
 }
@@ -236,11 +247,14 @@ fn append_to_push(c: &mut Criterion) {
     });
     group.finish();
     samples.sort();
+    if samples.is_empty() {
+        return;
+    }
     eprintln!(
         "APPEND to push event over {} runs: p50 {:?}, p99 {:?}",
         samples.len(),
-        percentile(&samples, 0.50),
-        percentile(&samples, 0.99)
+        percentile(&samples, 0.50).unwrap_or_default(),
+        percentile(&samples, 0.99).unwrap_or_default()
     );
     drop(srv);
 }

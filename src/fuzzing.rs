@@ -399,9 +399,10 @@ pub fn push_content(data: &[u8]) {
     let _ = content::expected_urgency(&h.responses);
 }
 
-/// `decode --json`'s line for the content is `serde_json`'s, byte for
-/// byte: its writer copies RAW lines and literals out of the escaped
-/// plaintext at the offsets the content reader recorded.
+/// `decode --json`'s line and the endpoint's `push` event for the content
+/// are `serde_json`'s, byte for byte: their writer copies RAW lines and
+/// literals out of the escaped plaintext at the offsets the content reader
+/// recorded.
 fn decode_json_is_serde_json(c: &content::Content) {
     use crate::commands::decode::{write_json, Decoded, Outcome};
     let report = crate::push::inspect::PushReport {
@@ -413,6 +414,22 @@ fn decode_json_is_serde_json(c: &content::Content) {
         vapid: None,
         content: c.clone(),
     };
+    let ev = crate::endpoint::Event::Push(Box::new(crate::endpoint::PushEvent::new(
+        report.clone(),
+        "t".to_owned(),
+        201,
+    )));
+    if let crate::endpoint::Event::Push(p) = &ev {
+        let mut line = Vec::new();
+        p.write_json(&mut line);
+        let mut theirs = serde_json::to_vec(&ev).expect("serializable");
+        theirs.push(b'\n');
+        assert!(
+            line == theirs,
+            "push event: {}",
+            String::from_utf8_lossy(&line)
+        );
+    }
     let o = Outcome::Decoded(Box::new(Decoded::new("f".to_owned(), report)));
     let mut mine = Vec::new();
     write_json(&o, &mut mine);

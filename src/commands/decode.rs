@@ -12,7 +12,7 @@ use serde::Serialize;
 use clap::Args;
 
 use crate::exit::{Exit, UsageError};
-use crate::json::{str as json_str, Written};
+use crate::json::str as json_str;
 use crate::output::escape_line;
 use crate::push::b64;
 use crate::push::capture::{self, Budget, Capture, CaptureError, Piece, MAX_PAYLOAD};
@@ -217,77 +217,10 @@ pub fn write_json(o: &Outcome, out: &mut Vec<u8>) {
     json_str(out, d.encoding);
     let _ = write!(
         out,
-        ",\"record_size\":{},\"records\":{},\"padding\":{},\"plaintext\":",
+        ",\"record_size\":{},\"records\":{},\"padding\":{},",
         d.record_size, d.records, d.padding
     );
-    // The plaintext is cut where responses and literals start and end, so
-    // that RAW lines and literal values are copies of its escaped text.
-    let spans = &d.spans;
-    let mut cuts = Vec::with_capacity(2 * (spans.frames.len() + spans.literals.len()));
-    for r in spans.frames.iter().chain(&spans.literals) {
-        cuts.extend([r.start, r.end]);
-    }
-    let plain = Written::str(out, &d.plaintext, cuts);
-    out.extend_from_slice(b",\"responses\":[");
-    // The last reason written, and where: most RAW responses repeat it.
-    let mut last_why: Option<(&str, std::ops::Range<usize>)> = None;
-    for (i, r) in d.responses.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        let frame = spans.frames.get(i).cloned().unwrap_or_default();
-        match r {
-            PushResponse::Raw { line, why } => {
-                out.extend_from_slice(b"{\"type\":\"RAW\",\"line\":");
-                if !plain.again(out, line, frame) {
-                    json_str(out, line);
-                }
-                out.extend_from_slice(b",\"why\":");
-                // The reasons are mostly the same static strings: their
-                // addresses are compared before their text.
-                let same = |w: &str| std::ptr::eq(w, why.as_ref()) || w == why.as_ref();
-                match &last_why {
-                    Some((w, at)) if same(w) => out.extend_from_within(at.clone()),
-                    _ => {
-                        let start = out.len();
-                        json_str(out, why);
-                        last_why = Some((why, start..out.len()));
-                    }
-                }
-                out.push(b'}');
-            }
-            PushResponse::UidFetch { uid: n, items } | PushResponse::Fetch { seq: n, items } => {
-                let (kind, key) = match r {
-                    PushResponse::UidFetch { .. } => ("UIDFETCH", "uid"),
-                    _ => ("FETCH", "seq"),
-                };
-                let _ = write!(out, "{{\"type\":\"{kind}\",\"{key}\":{n},\"items\":");
-                // The literals of this response, for values that are one.
-                let first = spans.literals.partition_point(|l| l.start < frame.start);
-                let last = spans.literals.partition_point(|l| l.start < frame.end);
-                let literals = Literals {
-                    plain: &plain,
-                    ranges: &spans.literals[first..last.max(first)],
-                };
-                json_map(out, items, &literals);
-                out.push(b'}');
-            }
-            r => {
-                let _ = serde_json::to_writer(&mut *out, r);
-            }
-        }
-    }
-    out.extend_from_slice(b"],\"warnings\":[");
-    let mut text = String::new();
-    for (i, w) in d.warnings.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        text.clear();
-        let _ = fmt::Write::write_fmt(&mut text, format_args!("{w}"));
-        json_str(out, &text);
-    }
-    out.push(b']');
+    crate::push::json::write_content(out, &d.plaintext, &d.responses, &d.warnings, &d.spans);
     if let Some(h) = &d.headers {
         out.extend_from_slice(b",\"headers\":");
         let _ = serde_json::to_writer(&mut *out, h);
@@ -297,65 +230,6 @@ pub fn write_json(o: &Outcome, out: &mut Vec<u8>) {
         let _ = serde_json::to_writer(&mut *out, v);
     }
     out.extend_from_slice(b"}\n");
-}
-
-/// A response's literals in the plaintext written before it.
-struct Literals<'a> {
-    plain: &'a Written<'a>,
-    ranges: &'a [std::ops::Range<usize>],
-}
-
-impl Literals<'_> {
-    /// Writes `s` as a JSON string, copying it when it is one of the
-    /// literals.
-    fn str(&self, out: &mut Vec<u8>, s: &str) {
-        let copied = s.len() >= 32
-            && self
-                .ranges
-                .iter()
-                .any(|r| r.len() == s.len() && self.plain.again(out, s, r.clone()));
-        if !copied {
-            json_str(out, s);
-        }
-    }
-}
-
-fn json_map(
-    out: &mut Vec<u8>,
-    m: &serde_json::Map<String, serde_json::Value>,
-    literals: &Literals<'_>,
-) {
-    out.push(b'{');
-    for (i, (k, v)) in m.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        json_str(out, k);
-        out.push(b':');
-        json_value(out, v, literals);
-    }
-    out.push(b'}');
-}
-
-fn json_value(out: &mut Vec<u8>, v: &serde_json::Value, literals: &Literals<'_>) {
-    use serde_json::Value;
-    match v {
-        Value::String(s) => literals.str(out, s),
-        Value::Array(a) => {
-            out.push(b'[');
-            for (i, x) in a.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                json_value(out, x, literals);
-            }
-            out.push(b']');
-        }
-        Value::Object(m) => json_map(out, m, literals),
-        v => {
-            let _ = serde_json::to_writer(&mut *out, v);
-        }
-    }
 }
 
 /// Bodies over [`MAX_PAYLOAD`] are refused before any work.

@@ -61,7 +61,7 @@ pub async fn run(cx: &Context, a: &ListenArgs) -> anyhow::Result<Exit> {
             _ = tokio::signal::ctrl_c() => break,
             ev = started.handle.events.recv() => {
                 let Some(ev) = ev else { break };
-                cx.out.event(&ev)?;
+                ev.print(&cx.out)?;
                 if matches!(ev, Event::Push(_)) {
                     pushes += 1;
                     if opts.count.is_some_and(|c| pushes >= c) {

@@ -50,7 +50,7 @@ pub fn render(printer: &Printer) -> impl FnMut(Timed) + Send + '_ {
         let _ = if printer.is_json() {
             if t.event.in_json() {
                 match &t.event {
-                    FlowEvent::Endpoint(e) => printer.event(e),
+                    FlowEvent::Endpoint(e) => e.print(printer),
                     _ => printer.event(&t),
                 }
             } else {
@@ -58,7 +58,7 @@ pub fn render(printer: &Printer) -> impl FnMut(Timed) + Send + '_ {
             }
         } else {
             match &t.event {
-                FlowEvent::Endpoint(e) => printer.event(e),
+                FlowEvent::Endpoint(e) => e.print(printer),
                 _ => printer.show(&t),
             }
         };

@@ -3,11 +3,13 @@
 //! narrated text.
 
 use std::fmt;
+use std::io::Write as _;
 
 use colored::Colorize;
 use serde::Serialize;
 
-use crate::push::content::{PushHeaders, PushResponse};
+use crate::output::Printer;
+use crate::push::content::{PushHeaders, PushResponse, Spans};
 use crate::push::inspect::{Body, PushReport};
 use crate::push::vapid::VapidReport;
 use crate::rules::Departure;
@@ -32,6 +34,9 @@ pub struct PushEvent {
     pub responses: Vec<PushResponse>,
     /// Every draft or RFC 8292 rule the push broke.
     pub warnings: Vec<Departure>,
+    /// Where the responses lie in the plaintext, for the JSON writer.
+    #[serde(skip)]
+    pub spans: Spans,
 }
 
 impl PushEvent {
@@ -47,7 +52,31 @@ impl PushEvent {
             plaintext: report.content.plaintext,
             responses: report.content.responses,
             warnings,
+            spans: report.content.spans,
         }
+    }
+
+    /// Appends the JSON line of `Event::Push(self)`, the bytes
+    /// `serde_json` writes (and a newline), the content by the fast writer
+    /// `decode --json` uses.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"event\":\"push\",\"received_at\":");
+        crate::json::str(out, &self.received_at);
+        let _ = write!(out, ",\"status\":{},\"encoding\":", self.status);
+        crate::json::str(out, self.encoding);
+        out.extend_from_slice(b",\"headers\":");
+        let _ = serde_json::to_writer(&mut *out, &self.headers);
+        out.extend_from_slice(b",\"vapid\":");
+        let _ = serde_json::to_writer(&mut *out, &self.vapid);
+        out.push(b',');
+        crate::push::json::write_content(
+            out,
+            &self.plaintext,
+            &self.responses,
+            &self.warnings,
+            &self.spans,
+        );
+        out.extend_from_slice(b"}\n");
     }
 
     /// The token of an `* ACKWEBPUSH` response in this push, if any.
@@ -95,6 +124,22 @@ pub enum Event {
 }
 
 pub use crate::datetime::rfc3339;
+
+impl Event {
+    /// Prints the event as [`Printer::event`] does; under `--json` a
+    /// push's line comes from [`PushEvent::write_json`] (the same bytes,
+    /// without `serde_json`'s byte-by-byte escaping of the plaintext).
+    pub fn print(&self, printer: &Printer) -> std::io::Result<()> {
+        match self {
+            Self::Push(p) if printer.is_json() => {
+                let mut line = Vec::new();
+                p.write_json(&mut line);
+                printer.write_bytes(&line)
+            }
+            _ => printer.event(self),
+        }
+    }
+}
 
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -200,5 +245,59 @@ impl fmt::Display for PushEvent {
             }
         )?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::push::content::analyze;
+
+    /// A push event's JSON line is `serde_json`'s, byte for byte, for
+    /// content that is IMAP, not IMAP, not UTF-8, or empty.
+    #[test]
+    fn push_lines_are_serde_json_lines() {
+        let mut plaintexts: Vec<Vec<u8>> = vec![
+            b"* SELECT INBOX\r\n* 3 UIDFETCH (UID 3 ENVELOPE (NIL \"a \\\"b\\\"\" NIL NIL NIL NIL NIL NIL NIL NIL) BINARY[1] ~{12}\r\n\t\"q\\\r\n\x01\x7f\xc3\xa9)\r\n* VANISHED 1:3\r\n".to_vec(),
+            b"not IMAP \"at\" all\\\r\n\x00\x1b[0m\r\nno CRLF".to_vec(),
+            b"\xff\xfe invalid UTF-8\r\n".to_vec(),
+            Vec::new(),
+        ];
+        plaintexts.extend(
+            crate::json::tests::tricky()
+                .into_iter()
+                .map(String::into_bytes),
+        );
+        for plain in &plaintexts {
+            let headers = PushHeaders {
+                content_encoding: Some("aes128gcm".to_owned()),
+                ttl: Some(60),
+                urgency: Some("hi\"gh".to_owned()),
+                topic: None,
+            };
+            let report = PushReport {
+                encoding: "aes128gcm",
+                record_size: 4096,
+                records: 1,
+                padding: 0,
+                content: analyze(plain, Some(&headers)),
+                vapid: Some(VapidReport::missing()),
+                headers: Some(headers),
+            };
+            let ev = Event::Push(Box::new(PushEvent::new(
+                report,
+                "2026-11-21T15:00:00Z".to_owned(),
+                201,
+            )));
+            let Event::Push(p) = &ev else { unreachable!() };
+            let mut mine = Vec::new();
+            p.write_json(&mut mine);
+            let (printer, memory) = Printer::memory(true, false);
+            printer.event(&ev).unwrap();
+            assert_eq!(String::from_utf8_lossy(&mine), memory.text());
+            let (printer, memory) = Printer::memory(true, false);
+            ev.print(&printer).unwrap();
+            assert_eq!(String::from_utf8_lossy(&mine), memory.text());
+        }
     }
 }

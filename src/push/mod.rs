@@ -17,6 +17,7 @@ pub mod capture;
 pub mod content;
 pub mod ece;
 pub mod inspect;
+pub mod json;
 pub mod keys;
 pub mod send;
 pub mod vapid;

@@ -1,0 +1,149 @@
+//! A push's content as JSON, written fast and byte for byte as
+//! `serde_json` writes it: `decode --json` lines and the endpoint's `push`
+//! events. The plaintext is escaped once, cut where responses and literals
+//! start and end, and RAW lines and literal values are copies of its
+//! escaped text (see [`Written`]).
+
+use std::fmt;
+use std::io::Write as _;
+
+use super::content::{PushResponse, Spans};
+use crate::json::{str as json_str, Written};
+use crate::rules::Departure;
+
+/// Appends `"plaintext":…,"responses":[…],"warnings":[…]` (no braces).
+pub fn write_content(
+    out: &mut Vec<u8>,
+    plaintext: &str,
+    responses: &[PushResponse],
+    departures: &[Departure],
+    spans: &Spans,
+) {
+    // The plaintext is cut where responses and literals start and end, so
+    // that RAW lines and literal values are copies of its escaped text.
+    let mut cuts = Vec::with_capacity(2 * (spans.frames.len() + spans.literals.len()));
+    for r in spans.frames.iter().chain(&spans.literals) {
+        cuts.extend([r.start, r.end]);
+    }
+    out.extend_from_slice(b"\"plaintext\":");
+    let plain = Written::str(out, plaintext, cuts);
+    out.extend_from_slice(b",\"responses\":[");
+    // The last reason written, and where: most RAW responses repeat it.
+    let mut last_why: Option<(&str, std::ops::Range<usize>)> = None;
+    for (i, r) in responses.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let frame = spans.frames.get(i).cloned().unwrap_or_default();
+        match r {
+            PushResponse::Raw { line, why } => {
+                out.extend_from_slice(b"{\"type\":\"RAW\",\"line\":");
+                if !plain.again(out, line, frame) {
+                    json_str(out, line);
+                }
+                out.extend_from_slice(b",\"why\":");
+                // The reasons are mostly the same static strings: their
+                // addresses are compared before their text.
+                let same = |w: &str| std::ptr::eq(w, why.as_ref()) || w == why.as_ref();
+                match &last_why {
+                    Some((w, at)) if same(w) => out.extend_from_within(at.clone()),
+                    _ => {
+                        let start = out.len();
+                        json_str(out, why);
+                        last_why = Some((why, start..out.len()));
+                    }
+                }
+                out.push(b'}');
+            }
+            PushResponse::UidFetch { uid: n, items } | PushResponse::Fetch { seq: n, items } => {
+                let (kind, key) = match r {
+                    PushResponse::UidFetch { .. } => ("UIDFETCH", "uid"),
+                    _ => ("FETCH", "seq"),
+                };
+                let _ = write!(out, "{{\"type\":\"{kind}\",\"{key}\":{n},\"items\":");
+                // The literals of this response, for values that are one.
+                let first = spans.literals.partition_point(|l| l.start < frame.start);
+                let last = spans.literals.partition_point(|l| l.start < frame.end);
+                let literals = Literals {
+                    plain: &plain,
+                    ranges: &spans.literals[first..last.max(first)],
+                };
+                json_map(out, items, &literals);
+                out.push(b'}');
+            }
+            r => {
+                let _ = serde_json::to_writer(&mut *out, r);
+            }
+        }
+    }
+    out.extend_from_slice(b"],\"warnings\":[");
+    let mut text = String::new();
+    for (i, w) in departures.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        text.clear();
+        let _ = fmt::Write::write_fmt(&mut text, format_args!("{w}"));
+        json_str(out, &text);
+    }
+    out.push(b']');
+}
+
+/// A response's literals in the plaintext written before it.
+struct Literals<'a> {
+    plain: &'a Written<'a>,
+    ranges: &'a [std::ops::Range<usize>],
+}
+
+impl Literals<'_> {
+    /// Writes `s` as a JSON string, copying it when it is one of the
+    /// literals.
+    fn str(&self, out: &mut Vec<u8>, s: &str) {
+        let copied = s.len() >= 32
+            && self
+                .ranges
+                .iter()
+                .any(|r| r.len() == s.len() && self.plain.again(out, s, r.clone()));
+        if !copied {
+            json_str(out, s);
+        }
+    }
+}
+
+fn json_map(
+    out: &mut Vec<u8>,
+    m: &serde_json::Map<String, serde_json::Value>,
+    literals: &Literals<'_>,
+) {
+    out.push(b'{');
+    for (i, (k, v)) in m.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        json_str(out, k);
+        out.push(b':');
+        json_value(out, v, literals);
+    }
+    out.push(b'}');
+}
+
+fn json_value(out: &mut Vec<u8>, v: &serde_json::Value, literals: &Literals<'_>) {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => literals.str(out, s),
+        Value::Array(a) => {
+            out.push(b'[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                json_value(out, x, literals);
+            }
+            out.push(b']');
+        }
+        Value::Object(m) => json_map(out, m, literals),
+        v => {
+            let _ = serde_json::to_writer(&mut *out, v);
+        }
+    }
+}
