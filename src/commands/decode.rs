@@ -558,17 +558,7 @@ mod tests {
     /// `write_json` is `serde_json` on the same outcome, byte for byte.
     #[test]
     fn json_lines_are_serde_json_lines() {
-        let mut plaintexts: Vec<Vec<u8>> = vec![
-            b"* SELECT INBOX\r\n* 3 UIDFETCH (UID 3 FLAGS (\\Seen) MODSEQ (7) ENVELOPE (\"Mon, 7 Feb 1994 21:52:25 -0800\" \"a \\\"b\\\" c\" ((\"Fred\" NIL \"f\" \"x.example\")) NIL NIL NIL NIL NIL NIL \"<1@x>\") BINARY[1] ~{12}\r\n\t\"q\\\r\n\x01\x7f\xc3\xa9)\r\n* VANISHED 1:3\r\n* FLAGS (\\Seen $Junk)\r\n* 4 FETCH (UID 9 BODY[] \"x\\\"y\")\r\n* 2 EXISTS\r\n* SYNC\r\n".to_vec(),
-            b"not IMAP \"at\" all\\\r\n\x00\x1b[0m\r\nno CRLF".to_vec(),
-            b"\xff\xfe invalid UTF-8\r\n".to_vec(),
-            Vec::new(),
-        ];
-        plaintexts.extend(
-            crate::json::tests::tricky()
-                .into_iter()
-                .map(String::into_bytes),
-        );
+        let plaintexts = crate::push::json::tests::plaintexts();
         for (i, plain) in plaintexts.iter().enumerate() {
             for headers in [
                 None,

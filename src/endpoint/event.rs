@@ -257,17 +257,7 @@ mod tests {
     /// content that is IMAP, not IMAP, not UTF-8, or empty.
     #[test]
     fn push_lines_are_serde_json_lines() {
-        let mut plaintexts: Vec<Vec<u8>> = vec![
-            b"* SELECT INBOX\r\n* 3 UIDFETCH (UID 3 ENVELOPE (NIL \"a \\\"b\\\"\" NIL NIL NIL NIL NIL NIL NIL NIL) BINARY[1] ~{12}\r\n\t\"q\\\r\n\x01\x7f\xc3\xa9)\r\n* VANISHED 1:3\r\n".to_vec(),
-            b"not IMAP \"at\" all\\\r\n\x00\x1b[0m\r\nno CRLF".to_vec(),
-            b"\xff\xfe invalid UTF-8\r\n".to_vec(),
-            Vec::new(),
-        ];
-        plaintexts.extend(
-            crate::json::tests::tricky()
-                .into_iter()
-                .map(String::into_bytes),
-        );
+        let plaintexts = crate::push::json::tests::plaintexts();
         for plain in &plaintexts {
             let headers = PushHeaders {
                 content_encoding: Some("aes128gcm".to_owned()),
