@@ -64,6 +64,12 @@ impl<'a> Written<'a> {
         }
     }
 
+    /// Whether `part` is the text at `range`: what [`Written::again`]
+    /// takes on trust, for callers that cannot vouch for it.
+    pub fn holds(&self, range: Range<usize>, part: &str) -> bool {
+        self.text.get(range) == Some(part.as_bytes())
+    }
+
     /// Appends `part` as a JSON string by copying, if `range` is where it
     /// lies in the text and both ends were cuts; says whether it did. The
     /// caller vouches that `part` is the text at `range` when their

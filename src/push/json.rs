@@ -97,13 +97,15 @@ struct Literals<'a> {
 
 impl Literals<'_> {
     /// Writes `s` as a JSON string, copying it when it is one of the
-    /// literals.
+    /// literals. Any string of the response may have a literal's length
+    /// (a quoted BODY value, a subject), so the text is compared first.
     fn str(&self, out: &mut Vec<u8>, s: &str) {
         let copied = s.len() >= 32
-            && self
-                .ranges
-                .iter()
-                .any(|r| r.len() == s.len() && self.plain.again(out, s, r.clone()));
+            && self.ranges.iter().any(|r| {
+                r.len() == s.len()
+                    && self.plain.holds(r.clone(), s)
+                    && self.plain.again(out, s, r.clone())
+            });
         if !copied {
             json_str(out, s);
         }
@@ -158,6 +160,20 @@ pub(crate) mod tests {
         let mut plaintexts: Vec<Vec<u8>> = vec![
             b"* SELECT INBOX\r\n* 3 UIDFETCH (UID 3 FLAGS (\\Seen) MODSEQ (7) ENVELOPE (\"Mon, 7 Feb 1994 21:52:25 -0800\" \"a \\\"b\\\" c\" ((\"Fred\" NIL \"f\" \"x.example\")) NIL NIL NIL NIL NIL NIL \"<1@x>\") BINARY[1] ~{12}\r\n\t\"q\\\r\n\x01\x7f\xc3\xa9)\r\n* VANISHED 1:3\r\n* FLAGS (\\Seen $Junk)\r\n* 4 FETCH (UID 9 BODY[] \"x\\\"y\")\r\n* 2 EXISTS\r\n* SYNC\r\n".to_vec(),
             b"not IMAP \"at\" all\\\r\n\x00\x1b[0m\r\nno CRLF".to_vec(),
+            // Two reasons in turn: each RAW response says its own.
+            b"x\r\n* HELLO\r\ny\r\n* HELLO again\r\nz\r\n".to_vec(),
+            // A literal and other strings of the same length but other
+            // text in one response: only the literal is its copy.
+            [
+                &b"* SELECT INBOX\r\n* 1 UIDFETCH (UID 1 FLAGS (\\Seen $Junk) BINARY[1] {40}\r\n"[..],
+                &[b'L'; 40],
+                b" BODY[2] \"",
+                &[b'Q'; 40],
+                b"\" ENVELOPE (NIL \"",
+                &[b'S'; 40],
+                b"\" ((\"A\" NIL \"a\" \"x\")(\"B\" NIL \"b\" \"y\")) NIL NIL NIL NIL NIL NIL NIL))\r\n",
+            ]
+            .concat(),
             b"\xff\xfe invalid UTF-8\r\n".to_vec(),
             Vec::new(),
         ];
