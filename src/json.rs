@@ -71,7 +71,8 @@ impl<'a> Written<'a> {
     }
 
     /// Appends `part` as a JSON string by copying, if `range` is where it
-    /// lies in the text and both ends were cuts; says whether it did. The
+    /// lies in the text and both ends were cuts; says whether it did.
+    /// `out` is the buffer [`Written::str`] wrote into, untruncated. The
     /// caller vouches that `part` is the text at `range` when their
     /// lengths agree (a [`Spans`](crate::push::content::Spans) entry is,
     /// by construction): comparing would read the part a second time.
