@@ -252,6 +252,13 @@ pub(crate) mod tests {
         out.push(all.repeat(3));
         out.push("\u{1}".repeat(1000));
         out.push(format!("{}\u{1f}", "x".repeat(7)).repeat(300));
+        // Short strings whose words flag the same lanes (a test that
+        // combined the words' flags by anything but `or` would cancel
+        // them out and copy the quotes as they are).
+        for n in 1..=8 {
+            out.push(format!("\"{}", "y".repeat(7)).repeat(n));
+            out.push("a\\bcdef\n".repeat(n));
+        }
         out
     }
 
