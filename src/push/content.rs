@@ -454,8 +454,9 @@ fn parse_spanned(
 ) -> (Vec<PushResponse>, bool) {
     // At most a response per line (plus an unterminated last one): room
     // made once, where growing by doubling copied a push's responses
-    // seven times over.
-    let lines = memchr::memchr_iter(b'\n', plaintext).count() + 1;
+    // seven times over. Capped: lines inside a literal are no responses,
+    // and a capture may be 1 MiB of them.
+    let lines = (memchr::memchr_iter(b'\n', plaintext).count() + 1).min(1024);
     let mut out = Vec::with_capacity(lines);
     spans.frames.reserve(lines);
     let mut pos = 0;

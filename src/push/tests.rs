@@ -735,6 +735,18 @@ mod content {
         assert_eq!(over.len(), MAX_PLAINTEXT + 1);
         assert!(too_long(&over));
     }
+    /// Room for responses is made by lines, but not for the lines inside
+    /// a literal: a capture of 1 MiB of them is one response, and took
+    /// 64 MiB of room before the count was capped.
+    #[test]
+    fn lines_inside_a_literal_make_no_room() {
+        let n = 100_000;
+        let text = format!("* 1 FETCH (BINARY[] {{{n}}}\r\n{})\r\n", "\n".repeat(n));
+        let (responses, _) = crate::push::content::parse_responses(text.as_bytes());
+        assert_eq!(responses.len(), 1);
+        assert!(responses.capacity() <= 1024, "{}", responses.capacity());
+    }
+
     /// Lines not understood for one reason make one warning, which quotes
     /// the start of the first and counts them; every line stays whole in
     /// its RAW response. A plaintext that is not IMAP repeated itself a
