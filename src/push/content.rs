@@ -376,11 +376,8 @@ pub fn analyze_owned(plaintext: Vec<u8>, headers: Option<&PushHeaders>) -> Conte
         match r {
             PushResponse::Select { .. } => selected = true,
             PushResponse::Raw { line, why } => {
-                // Reasons are mostly static strings: addresses first.
                 let reason = why.as_ref();
-                let same = unparsed
-                    .iter()
-                    .find(|&&(w, _)| std::ptr::eq(w, reason) || w == reason);
+                let same = unparsed.iter().find(|&&(w, _)| same_reason(w, reason));
                 if let Some(&(_, at)) = same {
                     if let Warning::Unparsed { count, .. } = &mut warnings[at] {
                         *count += 1;
@@ -534,6 +531,12 @@ fn find_crlf(b: &[u8]) -> Option<usize> {
     None
 }
 
+/// Whether two RAW reasons are the same text. They are mostly the same
+/// static strings, so their addresses are compared before their bytes.
+pub(crate) fn same_reason(a: &str, b: &str) -> bool {
+    std::ptr::eq(a, b) || a == b
+}
+
 fn raw(frame: &str, why: impl Into<Cow<'static, str>>) -> PushResponse {
     PushResponse::Raw {
         line: frame.to_owned(),
@@ -546,9 +549,9 @@ fn raw(frame: &str, why: impl Into<Cow<'static, str>>) -> PushResponse {
 fn parse_one(frame: &[u8], line: Option<&str>) -> PushResponse {
     let body = frame.strip_suffix(b"\r\n").unwrap_or(frame);
     // Valid UTF-8 is the rule; the lossy walk only for the exception.
-    let text = match line.map(Ok).unwrap_or_else(|| std::str::from_utf8(body)) {
-        Ok(t) => Cow::Borrowed(t),
-        Err(_) => String::from_utf8_lossy(body),
+    let text = match line.map_or_else(|| std::str::from_utf8(body).ok(), Some) {
+        Some(t) => Cow::Borrowed(t),
+        None => String::from_utf8_lossy(body),
     };
     let Some(payload) = text.strip_prefix("* ") else {
         return raw(&text, "a push carries untagged responses (\"* …\")");

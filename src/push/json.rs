@@ -7,7 +7,7 @@
 use std::fmt;
 use std::io::Write as _;
 
-use super::content::{PushResponse, Spans};
+use super::content::{same_reason, PushResponse, Spans};
 use crate::json::{str as json_str, Written};
 use crate::rules::Departure;
 
@@ -42,11 +42,8 @@ pub fn write_content(
                     json_str(out, line);
                 }
                 out.extend_from_slice(b",\"why\":");
-                // The reasons are mostly the same static strings: their
-                // addresses are compared before their text.
-                let same = |w: &str| std::ptr::eq(w, why.as_ref()) || w == why.as_ref();
                 match &last_why {
-                    Some((w, at)) if same(w) => out.extend_from_within(at.clone()),
+                    Some((w, at)) if same_reason(w, why) => out.extend_from_within(at.clone()),
                     _ => {
                         let start = out.len();
                         json_str(out, why);
