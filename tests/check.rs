@@ -389,11 +389,7 @@ fn a_server_without_webpush_fails_the_capability_check_and_skips_the_rest() {
 
 #[test]
 fn a_server_that_cannot_be_reached_exits_2() {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let (_held, port) = crate::support::refused_port();
     let run = Bin::new().env("IMAPWEBPUSH_PASSWORD", "x").run(&[
         "check",
         "-s",
@@ -436,11 +432,6 @@ impl Dovecot {
         );
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
         std::fs::write(d.join("cert.pem"), pki_cert).unwrap();
         std::fs::write(d.join("key.pem"), pki_key).unwrap();
         std::fs::create_dir_all(d.join("mail")).unwrap();
@@ -475,6 +466,30 @@ impl Dovecot {
             ),
         )
         .unwrap();
+        // The port is free when picked but may be taken by another test
+        // before Dovecot binds it; then Dovecot exits, or a connection
+        // reaches the other test's listener. Either way: a new port.
+        for _attempt in 0..5 {
+            let port = TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let mut child = Self::spawn(d, port, &login_user, &internal_user, uid);
+            if Self::greets(&mut child, port, d) {
+                return Self { child, port, dir };
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!(
+            "Dovecot did not start on five ports: {}",
+            std::fs::read_to_string(d.join("dovecot.log")).unwrap_or_default()
+        );
+    }
+
+    /// Dovecot with a config for `port`, in the foreground.
+    fn spawn(d: &Path, port: u16, login_user: &str, internal_user: &str, uid: u32) -> Child {
         let conf = format!(
             r#"base_dir = {d}/run
 state_dir = {d}/run
@@ -523,16 +538,40 @@ service imap-login {{
         );
         let config = d.join("dovecot.conf");
         std::fs::write(&config, conf).unwrap();
-        let child = Command::new(DOVECOT)
+        Command::new(DOVECOT)
             .arg("-F")
             .arg("-c")
             .arg(&config)
             .stdout(Stdio::null())
-            .stderr(Stdio::piped())
+            .stderr(Stdio::null())
             .spawn()
-            .unwrap();
+            .unwrap()
+    }
+
+    /// Whether `child` came up on `port`: a connection there is greeted by
+    /// Dovecot. False when it exited (the port was taken) or another
+    /// listener answers; panics when it neither listens nor exits in 15 s.
+    fn greets(child: &mut Child, port: u16, d: &Path) -> bool {
+        use std::io::Read as _;
         let deadline = Instant::now() + Duration::from_secs(15);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        loop {
+            if child.try_wait().unwrap().is_some() {
+                return false;
+            }
+            if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+                stream
+                    .set_read_timeout(Some(Duration::from_secs(2)))
+                    .unwrap();
+                let mut greeting = Vec::new();
+                let mut buf = [0; 512];
+                while !greeting.contains(&b'\n') {
+                    match stream.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => greeting.extend_from_slice(&buf[..n]),
+                    }
+                }
+                return String::from_utf8_lossy(&greeting).contains("Dovecot");
+            }
             assert!(
                 Instant::now() < deadline,
                 "Dovecot did not listen on {port}: {}",
@@ -540,7 +579,6 @@ service imap-login {{
             );
             std::thread::sleep(Duration::from_millis(50));
         }
-        Self { child, port, dir }
     }
 }
 

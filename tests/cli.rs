@@ -132,12 +132,7 @@ fn missing_server_user_or_password_are_exit_2_with_hints() {
 
 #[test]
 fn connection_refused_is_exit_2() {
-    // Bind then drop a listener: the port is very likely closed now.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let (_held, port) = crate::support::refused_port();
     let out = Bin::new().run(&["-s", &format!("127.0.0.1:{port}"), "capability"]);
     out.expect_code(2);
     assert!(

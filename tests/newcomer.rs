@@ -590,9 +590,8 @@ fn an_address_in_use_and_a_damaged_keys_file_come_with_hints() {
 /// repeating it.
 #[test]
 fn a_cause_is_said_once() {
-    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = free.local_addr().unwrap().to_string();
-    drop(free);
+    let (_held, port) = crate::support::refused_port();
+    let addr = format!("127.0.0.1:{port}");
     let r = Bin::new().run(&["capability", "-s", &format!("imaps://{addr}")]);
     r.expect_code(2);
     assert_eq!(r.stderr().matches("refused").count(), 1, "{}", r.stderr());

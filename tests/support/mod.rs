@@ -189,3 +189,13 @@ impl Run {
         self
     }
 }
+
+/// A port on 127.0.0.1 where connections are refused, held for as long as
+/// the socket lives: bound but not listening, so no other test can take
+/// it (a port freed by dropping a listener can be).
+pub fn refused_port() -> (tokio::net::TcpSocket, u16) {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let port = socket.local_addr().unwrap().port();
+    (socket, port)
+}
