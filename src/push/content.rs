@@ -604,7 +604,12 @@ fn parse_one(frame: &[u8], line: Option<&str>) -> PushResponse {
             // the lossy text a replacement character is longer than the
             // byte it replaces. "* ", the number and the keyword are ASCII.
             let start = (2 + first.len() + 1 + kind.len() + 1).min(body.len());
-            match fetch_items(&body[start..]) {
+            // Valid text is passed along: the literals in it need no check.
+            let known = match &text {
+                Cow::Borrowed(t) => t.get(start..),
+                Cow::Owned(_) => None,
+            };
+            match fetch_items(&body[start..], known) {
                 Ok(items) if kind.eq_ignore_ascii_case("UIDFETCH") => {
                     PushResponse::UidFetch { uid: n, items }
                 }
@@ -761,10 +766,14 @@ impl<'a> Scan<'a> {
     }
 }
 
-fn unquote(v: &[u8]) -> Option<String> {
+/// The string value `v`; `text` is `v` when known to be UTF-8.
+fn unquote(v: &[u8], text: Option<&str>) -> Option<String> {
     let mut s = Scan { b: v, i: 0 };
     if let Ok(Some(lit)) = s.literal() {
-        return Some(utf8(lit));
+        // A slice of known text is text if it starts and ends between
+        // characters, which is checked at its ends rather than throughout.
+        let known = text.and_then(|t| t.get(s.i - lit.len()..s.i));
+        return Some(known.map_or_else(|| utf8(lit), str::to_owned));
     }
     let t = std::str::from_utf8(v).ok()?;
     if t.eq_ignore_ascii_case("NIL") {
@@ -788,7 +797,8 @@ fn unquote(v: &[u8]) -> Option<String> {
     }
 }
 
-fn fetch_items(b: &[u8]) -> Result<Map<String, Value>, &'static str> {
+/// The items of a FETCH response; `text` is `b` when known to be UTF-8.
+fn fetch_items(b: &[u8], text: Option<&str>) -> Result<Map<String, Value>, &'static str> {
     let mut s = Scan { b, i: 0 };
     if !s.eat(b'(') {
         return Err("expected '('");
@@ -805,8 +815,9 @@ fn fetch_items(b: &[u8]) -> Result<Map<String, Value>, &'static str> {
         if !s.eat(b' ') {
             return Err("expected a space after an item name");
         }
+        let start = s.i;
         let v = s.value()?;
-        let value = item_value(&name, v)?;
+        let value = item_value(&name, v, text.and_then(|t| t.get(start..s.i)))?;
         items.insert(name, value);
         s.eat(b' ');
     }
@@ -816,8 +827,9 @@ fn fetch_items(b: &[u8]) -> Result<Map<String, Value>, &'static str> {
     Ok(items)
 }
 
-/// The value of item `upper` (its name in upper case).
-fn item_value(upper: &str, v: &[u8]) -> Result<Value, &'static str> {
+/// The value of item `upper` (its name in upper case); `text` is `v`
+/// when known to be UTF-8.
+fn item_value(upper: &str, v: &[u8], text: Option<&str>) -> Result<Value, &'static str> {
     let number = || {
         std::str::from_utf8(v)
             .ok()
@@ -845,7 +857,7 @@ fn item_value(upper: &str, v: &[u8]) -> Result<Value, &'static str> {
             || upper.starts_with("BODY[")
             || upper.starts_with("RFC822") =>
         {
-            Ok(unquote(v).map_or(Value::Null, Value::from))
+            Ok(unquote(v, text).map_or(Value::Null, Value::from))
         }
         _ => Ok(Value::from(utf8(v))),
     }
@@ -916,7 +928,7 @@ impl Scan<'_> {
         match self.peek()? {
             b'"' | b'{' | b'~' => {
                 let v = self.value().ok()?;
-                Some(Some(unquote(v)?))
+                Some(Some(unquote(v, None)?))
             }
             _ => {
                 let nil = self.b.get(self.i..self.i + 3)?;
