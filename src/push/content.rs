@@ -966,7 +966,11 @@ impl Scan<'_> {
             }
             let [_adl, mailbox, host] = parts;
             let address = match (mailbox, host) {
-                (Some(m), Some(h)) => Some(format!("{m}@{h}")),
+                (Some(mut m), Some(h)) => {
+                    m.push('@');
+                    m.push_str(&h);
+                    Some(m)
+                }
                 (Some(m), None) => Some(m),
                 _ => None,
             };

@@ -467,7 +467,8 @@ mod content {
         assert_eq!(r[4], json!({"type": "EXISTS", "count": 4}));
         assert_eq!(r[5], json!({"type": "EXPUNGE", "seq": 3}));
         // A literal of text that is not ASCII, then another item.
-        let r = responses("* SELECT INBOX\r\n* 1 UIDFETCH (BINARY[1] ~{8}\r\nZoë\t\"x\" UID 1)\r\n");
+        let r =
+            responses("* SELECT INBOX\r\n* 1 UIDFETCH (BINARY[1] ~{8}\r\nZoë\t\"x\" UID 1)\r\n");
         assert_eq!(r[1]["items"], json!({"BINARY[1]": "Zoë\t\"x\"", "UID": 1}));
     }
 
