@@ -211,7 +211,7 @@ complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l http 
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l insecure -d 'Skip certificate verification (a warning is printed)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l json -d 'Machine-readable output: one JSON document or one object per line'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -s h -l help -d 'Print help'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -s V -l version -d 'Print version'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l keys -d 'Keys file (default: $XDG_DATA_HOME/imapwebpush/keys.json, created mode 0600 if missing)' -r -F
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l listen -d 'Address for the endpoint to listen on' -r
@@ -342,7 +342,7 @@ complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -l timeout
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -l insecure -d 'Skip certificate verification (a warning is printed)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -l json -d 'Machine-readable output: one JSON document or one object per line'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -s V -l version -d 'Print version'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -l keys -d 'Keys file (default: $XDG_DATA_HOME/imapwebpush/keys.json)' -r -F
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -l private-key -d 'The subscriber\'s private key (base64url 32-byte scalar), instead of --keys' -r
@@ -361,7 +361,7 @@ complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -l timeo
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -l insecure -d 'Skip certificate verification (a warning is printed)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -l json -d 'Machine-readable output: one JSON document or one object per line'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -s h -l help -d 'Print help'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -s V -l version -d 'Print version'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
@@ -377,7 +377,7 @@ complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -l insecure -d 'Skip certificate verification (a warning is printed)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -l json -d 'Machine-readable output: one JSON document or one object per line'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -s h -l help -d 'Print help'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -s V -l version -d 'Print version'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -f -a "generate" -d 'Generate a P-256 keypair and auth secret into a file (mode 0600)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -f -a "show" -d 'Print the keys as a W3C PushSubscription JSON'
@@ -398,7 +398,7 @@ complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -l insecure -d 'Skip certificate verification (a warning is printed)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -l json -d 'Machine-readable output: one JSON document or one object per line'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -s h -l help -d 'Print help'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -s V -l version -d 'Print version'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -l keys -d 'Keys file (default: $XDG_DATA_HOME/imapwebpush/keys.json)' -r -F
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -l endpoint -d 'The endpoint URL to put in the JSON (else null)' -r
@@ -418,7 +418,7 @@ complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -l insecure -d 'Skip certificate verification (a warning is printed)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -l json -d 'Machine-readable output: one JSON document or one object per line'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "generate" -d 'Generate a P-256 keypair and auth secret into a file (mode 0600)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the keys as a W3C PushSubscription JSON'
@@ -437,7 +437,7 @@ complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -l 
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -l insecure -d 'Skip certificate verification (a warning is printed)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -l json -d 'Machine-readable output: one JSON document or one object per line'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen check repl serve demo decode keys completions help" -f -a "capability" -d 'Show the server\'s capabilities, WEBPUSH highlighted (logs in first when --user is set)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and not __fish_seen_subcommand_from capability getvapid webpush ackwebpush lwebpush silwebpush subscribe listen check repl serve demo decode keys completions help" -f -a "getvapid" -d 'GETVAPID: show the server\'s VAPID public key (§5.1)'

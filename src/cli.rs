@@ -34,7 +34,7 @@ impl Cli {
     /// `--color` and `NO_COLOR` too: they are printed before the options
     /// are parsed, so the choice is read from the raw arguments first.
     pub fn parse_args() -> Self {
-        use clap::{CommandFactory, FromArgMatches};
+        use clap::FromArgMatches;
         let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
         let mut choice = match std::env::var_os("NO_COLOR") {
             Some(v) if !v.is_empty() => clap::ColorChoice::Never,
@@ -54,10 +54,56 @@ impl Cli {
                 _ => {}
             }
         }
-        let matches = Self::command().color(choice).get_matches_from(args);
+        let matches = Self::clap().color(choice).get_matches_from(args);
         Self::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
     }
+
+    /// The command line as parsed, documented and completed. The client's
+    /// connection options are global (they may follow the command name),
+    /// but commands that never log in to a server as a client do not list
+    /// them in their help, man page or completions; given anyway, they are
+    /// accepted and have no effect.
+    pub fn clap() -> clap::Command {
+        use clap::CommandFactory;
+        let mut cmd = Self::command();
+        // A subcommand with an option of a global one's name keeps its
+        // own: these commands get hidden copies.
+        let hidden: Vec<clap::Arg> = cmd
+            .get_arguments()
+            .filter(|a| CLIENT_OPTIONS.contains(&a.get_id().as_str()))
+            .map(|a| a.clone().hide(true))
+            .collect();
+        // Each subcommand changed is moved to the end: all are passed
+        // through, in order, so that the order stays.
+        let names: Vec<String> = cmd
+            .get_subcommands()
+            .map(|c| c.get_name().to_owned())
+            .collect();
+        for name in names {
+            let hide = NOT_CLIENTS.contains(&name.as_str());
+            cmd = cmd.mut_subcommand(name, |sc| match hide {
+                true => sc.args(hidden.iter().cloned()),
+                false => sc,
+            });
+        }
+        cmd
+    }
 }
+
+/// The options that say how to reach and log in to a server.
+const CLIENT_OPTIONS: [&str; 6] = [
+    "server",
+    "tls",
+    "user",
+    "password_command",
+    "ca_file",
+    "insecure",
+];
+
+/// The commands that do not connect to a server as a client: the endpoint
+/// alone, the server (and the demo, which starts its own), the offline
+/// tools.
+const NOT_CLIENTS: [&str; 6] = ["listen", "serve", "demo", "decode", "keys", "completions"];
 
 #[derive(Debug, Clone, Args)]
 pub struct GlobalOpts {

@@ -226,6 +226,39 @@ fn help_lists_the_commands() {
     }
 }
 
+/// `serve --help` listed -s, --tls, -u, --password-command, --ca-file and
+/// --insecure among its own options, which it ignores. Commands that never
+/// log in to a server do not list them; those that do, still do. Given
+/// anyway (they are global), they are accepted.
+#[test]
+fn only_commands_that_log_in_list_the_connection_options() {
+    let connection = [
+        "--server <URL>",
+        "--tls <MODE>",
+        "--user <USER>",
+        "--password-command <CMD>",
+        "--ca-file <PEM>",
+        "--insecure",
+    ];
+    for c in ["serve", "listen", "demo", "decode", "keys", "completions"] {
+        let help = Bin::new().run(&[c, "--help"]).stdout();
+        for o in connection {
+            assert!(!help.contains(o), "{c} lists {o}:\n{help}");
+        }
+        assert!(help.contains("--json"), "{c}:\n{help}");
+    }
+    let help = Bin::new().run(&["keys", "show", "--help"]).stdout();
+    assert!(!help.contains("--server"), "keys show:\n{help}");
+    for c in ["getvapid", "subscribe", "check", "repl"] {
+        let help = Bin::new().run(&[c, "--help"]).stdout();
+        for o in connection {
+            assert!(help.contains(o), "{c} does not list {o}:\n{help}");
+        }
+    }
+    let out = Bin::new().run(&["completions", "bash", "-s", "x", "--insecure"]);
+    out.expect_code(0);
+}
+
 #[test]
 fn capability_without_user_shows_the_greeting_capabilities() {
     let p = Peer::start(

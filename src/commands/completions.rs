@@ -3,7 +3,6 @@
 use std::io;
 use std::path::Path;
 
-use clap::CommandFactory;
 use clap_complete::Shell;
 
 use crate::cli::Cli;
@@ -36,7 +35,7 @@ pub fn run(cx: &Context, a: &CompletionsArgs) -> anyhow::Result<Exit> {
 /// the option is typed (global options may come before or after the
 /// command).
 fn script(shell: Shell) -> Vec<u8> {
-    let mut cmd = Cli::command();
+    let mut cmd = Cli::clap();
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut cmd, "imapwebpush", &mut buf);
     if shell == Shell::Fish {
@@ -81,7 +80,7 @@ pub fn generated_files() -> io::Result<Vec<(String, Vec<u8>)>> {
     for (shell, name) in SHELLS {
         files.push((format!("completions/{name}"), script(shell)));
     }
-    let mut cmd = Cli::command().disable_help_subcommand(true);
+    let mut cmd = Cli::clap().disable_help_subcommand(true);
     cmd.build();
     let mut buf = Vec::new();
     render_page(&clap_mangen::Man::new(cmd.clone()), &mut buf, true)?;
