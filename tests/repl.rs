@@ -494,6 +494,80 @@ fn a_dropped_connection_is_reported_with_a_hint_and_reconnect_restores_it() {
 }
 
 /// The history file, under the test's data directory.
+/// Ctrl-C killed a script's REPL where it stood: no LOGOUT, and nothing
+/// `--unsubscribe-on-exit` asked for was deleted. It now stops the
+/// command, logs out within a few seconds and exits 2.
+#[test]
+fn ctrl_c_stops_a_script_which_logs_out_and_exits_2() {
+    let bin = Bin::new();
+    let serve = Serve::start(&bin, "127.0.0.1:0");
+    let mut repl = Piped::start(&bin, &serve, &["-v"]);
+    // IDLE waits for DONE: the command never ends by itself.
+    repl.send("raw IDLE");
+    repl.err.until("IDLE under way", |l| l.starts_with("S: +"));
+    let pressed = Instant::now();
+    let kill = Command::new("kill")
+        .args(["-INT", &repl.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let (code, _, err) = repl.finish();
+    let err = err.join("\n");
+    assert_eq!(code, 2, "{err}");
+    assert!(pressed.elapsed() < Duration::from_secs(10), "{err}");
+    assert!(err.contains("interrupted"), "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("C: ") && l.ends_with(" LOGOUT")),
+        "{err}"
+    );
+}
+
+/// On a terminal, Ctrl-C during a command stops that command and closes
+/// its connection (the server may be part-way through it); the session
+/// goes on, `reconnect` opens another, Ctrl-D still leaves with 0.
+#[test]
+fn on_a_terminal_ctrl_c_stops_the_command_and_the_session_goes_on() {
+    use rexpect::session::spawn_command;
+
+    let bin = Bin::new();
+    let serve = Serve::start(&bin, "127.0.0.1:0");
+    let ca = bin.path("ca.pem");
+    let mut cmd = command(
+        &bin,
+        &[
+            "repl",
+            "-s",
+            &serve.url,
+            "-u",
+            "demo",
+            "--ca-file",
+            ca.to_str().unwrap(),
+            "-v",
+        ],
+    );
+    cmd.env("TERM", "xterm");
+    let mut p = spawn_command(cmd, Some(WAIT.as_millis() as u64)).expect("spawn on a pty");
+    p.exp_string("demo@127.0.0.1 auth> ").expect("the prompt");
+    p.send_line("raw IDLE").unwrap();
+    p.exp_string("S: + ").expect("IDLE under way");
+    p.send_control('c').unwrap();
+    p.exp_string("interrupted: `raw` stopped")
+        .expect("the command stopped");
+    p.exp_string("demo@127.0.0.1 disconnected> ")
+        .expect("the prompt, without a connection");
+    p.send_line("reconnect").unwrap();
+    p.exp_string("demo@127.0.0.1 auth> ")
+        .expect("the prompt, connected again");
+    p.send_control('d').unwrap();
+    p.exp_eof().expect("the end");
+    let status = format!("{:?}", p.process().wait().unwrap());
+    assert!(
+        status.starts_with("Exited(") && status.ends_with(", 0)"),
+        "{status}"
+    );
+}
+
 fn history(bin: &Bin) -> PathBuf {
     bin.path("data").join("imapwebpush").join("history")
 }

@@ -303,22 +303,8 @@ pub async fn run(
     keys: Keys,
     progress: &mut (dyn FnMut(Progress<'_>) + Send),
 ) -> Result<Run, RunError> {
-    // Ctrl-C, as a flag any number of waits can watch; on Unix the
-    // handler is in place before anything is created.
-    let (int_tx, int_rx) = tokio::sync::watch::channel(false);
-    #[cfg(unix)]
-    let mut sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
-    let watcher = tokio::spawn(async move {
-        #[cfg(unix)]
-        if let Some(s) = sigint.as_mut() {
-            s.recv().await;
-            let _ = int_tx.send(true);
-            return;
-        }
-        if tokio::signal::ctrl_c().await.is_ok() {
-            let _ = int_tx.send(true);
-        }
-    });
+    // Ctrl-C is watched before anything is created.
+    let interrupt = crate::ops::interrupt::Interrupt::watch();
     let started = Instant::now();
     let started_at = crate::datetime::rfc3339(SystemTime::now());
     let server = base.addr().to_string();
@@ -370,12 +356,7 @@ pub async fn run(
     let mut results: Vec<CheckResult> = Vec::new();
     let mut aborted: Option<String> = None;
     let mut windowed: Vec<&'static Check> = Vec::new();
-    let interrupted = || {
-        let mut rx = int_rx.clone();
-        async move {
-            let _ = rx.wait_for(|v| *v).await;
-        }
-    };
+    let interrupted = || interrupt.wait();
 
     let skip_reason = |c: &Check, aborted: &Option<String>| -> Option<String> {
         if let Some(a) = aborted {
@@ -465,7 +446,7 @@ pub async fn run(
             None => break,
         }
     }
-    watcher.abort();
+    drop(interrupt);
     // Whatever happened, remove what the checks created.
     let all = Ledger::default();
     for l in lock(&shared.ledgers).iter() {

@@ -10,11 +10,13 @@
 //!   session, as typed [`ext::ExtOutcome`]s with the draft departures seen;
 //! - [`endpoint`]: the keys file, starting a push endpoint, CA files;
 //! - [`flow`]: the subscription flow (GETVAPID, WEBPUSH, the token push,
-//!   ACKWEBPUSH, stream) as a sequence of [`flow::FlowEvent`]s.
+//!   ACKWEBPUSH, stream) as a sequence of [`flow::FlowEvent`]s;
+//! - [`interrupt`]: Ctrl-C as a flag, for front ends that clean up first.
 
 pub mod connect;
 pub mod endpoint;
 pub mod ext;
 pub mod flow;
+pub mod interrupt;
 
 pub use connect::{ConnectSpec, Login};

@@ -36,6 +36,7 @@ use crate::imap::{Arg, ImapError, Response, Session, Status, Untagged};
 use crate::ops::endpoint::{load_or_create_keys, start, Started};
 use crate::ops::ext::{self, ExtOutcome, ExtRequest};
 use crate::ops::flow::{Flow, FlowError, FlowEvent, Timed};
+use crate::ops::interrupt::Interrupt;
 use crate::ops::{ConnectSpec, Login};
 use crate::output::Printer;
 use crate::push::keys::Keys;
@@ -48,6 +49,8 @@ use outcome::{ImapOutcome, Note, Unsolicited};
 /// Keeps the connection from the server's inactivity autologout (RFC 9051:
 /// at least 30 minutes).
 const KEEPALIVE: Duration = Duration::from_secs(5 * 60);
+/// How long logging out may take after Ctrl-C.
+const STOP_GRACE: Duration = Duration::from_secs(3);
 
 /// Largest file `append` reads.
 const MAX_APPEND: u64 = 32 << 20;
@@ -103,6 +106,9 @@ enum Control {
 /// What woke the loop up.
 enum Wake {
     Input(Input),
+    /// Ctrl-C (SIGINT) while no command runs: only a script (stdin not a
+    /// terminal) gets it; on a terminal the line editor reads Ctrl-C.
+    Interrupt,
     Endpoint(Option<Event>),
     Server(Result<crate::imap::Frame, ImapError>),
     Keepalive,
@@ -187,6 +193,8 @@ impl Repl {
         let mut keepalive = tokio::time::interval(KEEPALIVE);
         keepalive.reset();
         let interactive = io.prompts.is_some();
+        let mut interrupt = Interrupt::watch();
+        let mut stopped = false;
         'lines: loop {
             if let Some(p) = &io.prompts {
                 if p.send(self.prompt()).is_err() {
@@ -200,13 +208,33 @@ impl Repl {
                     f = unsolicited(&mut self.session) => Wake::Server(f),
                     _ = keepalive.tick() => Wake::Keepalive,
                     _ = deadline(&self.pending) => Wake::TokenDeadline,
+                    _ = interrupt.wait() => Wake::Interrupt,
                 };
                 match wake {
                     Wake::Input(Input::Line(line)) => {
-                        if let Control::Quit = self.execute(&line).await {
-                            break 'lines;
+                        // Ctrl-C stops the command where it is.
+                        let done = tokio::select! {
+                            c = self.execute(&line) => Some(c),
+                            _ = interrupt.wait() => None,
+                        };
+                        match done {
+                            Some(Control::Quit) => break 'lines,
+                            Some(Control::Continue) => continue 'lines,
+                            None if interactive => {
+                                self.interrupted(&line).await;
+                                interrupt = Interrupt::watch();
+                                continue 'lines;
+                            }
+                            None => {
+                                stopped = true;
+                                break 'lines;
+                            }
                         }
-                        continue 'lines;
+                    }
+                    Wake::Interrupt if interactive => interrupt = Interrupt::watch(),
+                    Wake::Interrupt => {
+                        stopped = true;
+                        break 'lines;
                     }
                     Wake::Input(Input::Error(e)) => {
                         self.fail(Failed {
@@ -231,12 +259,43 @@ impl Repl {
                 }
             }
         }
+        if stopped {
+            // A script stopped by Ctrl-C: clean up and log out, but not
+            // for long (the command stopped may have left the connection
+            // waiting for something).
+            self.fail(Failed {
+                message: "interrupted".to_owned(),
+                hint: None,
+            });
+            let _ = tokio::time::timeout(STOP_GRACE, self.finish()).await;
+            return Exit::Error;
+        }
         self.finish().await;
         if interactive || !self.failed {
             Exit::Success
         } else {
             Exit::Failure
         }
+    }
+
+    /// A command stopped by Ctrl-C on a terminal: the server may still be
+    /// running it, or wait for the rest of it, so its connection is logged
+    /// out (for [`STOP_GRACE`] at most) and closed; `reconnect` opens
+    /// another, and the endpoint keeps running.
+    async fn interrupted(&mut self, line: &str) {
+        let command = words::first_and_rest(line).0.to_owned();
+        if let Some(mut s) = self.session.take() {
+            let _ = tokio::time::timeout(STOP_GRACE, s.logout()).await;
+        }
+        self.selected = None;
+        self.fail(Failed {
+            message: format!(
+                "interrupted: `{command}` stopped, and the connection closed (the server may have been part-way through it)"
+            ),
+            hint: Some(
+                "type `reconnect` to open a new one (the endpoint keeps running)".to_owned(),
+            ),
+        });
     }
 
     /// `user@host state> `.
