@@ -163,6 +163,18 @@ const CAUGHT_BY: &[(Fault, &str)] = &[
         "5.1/getvapid-not-authenticated",
     ),
     (Fault::ExtensionBeforeLogin, "5.2/webpush-not-authenticated"),
+    (
+        Fault::ExtensionBeforeLogin,
+        "5.3/ackwebpush-not-authenticated",
+    ),
+    (
+        Fault::ExtensionBeforeLogin,
+        "5.4/lwebpush-not-authenticated",
+    ),
+    (
+        Fault::ExtensionBeforeLogin,
+        "5.5/silwebpush-not-authenticated",
+    ),
     (Fault::MalformedVapidKey, "6.1/vapid-key-is-p256"),
     (Fault::AcceptHttpEndpoint, "5.2/https-endpoint-required"),
     (Fault::AcceptBadKeys, "5.2/p256dh-off-curve-refused"),

@@ -63,16 +63,25 @@ pub async fn webpush_not_authenticated(cx: &mut Ctx) -> Verdict {
     refused_before_login(cx, line).await
 }
 
+/// With a token the server sent, so that running the command would be
+/// answered OK: an unknown token is answered NO whether the state is
+/// checked or not.
 pub async fn ackwebpush_not_authenticated(cx: &mut Ctx) -> Verdict {
-    refused_before_login(cx, format!("ACKWEBPUSH {}", new_uuid_v4())).await
+    let mut s = cx.open().await?;
+    cx.create(&mut s).await?;
+    let (_, token) = cx.token_push().await.map_err(setup("the token push"))?;
+    refused_before_login(cx, format!("ACKWEBPUSH {token}")).await
 }
 
 pub async fn lwebpush_not_authenticated(cx: &mut Ctx) -> Verdict {
     refused_before_login(cx, "LWEBPUSH *".into()).await
 }
 
+/// With a subscription of the account, for the reason given above.
 pub async fn silwebpush_not_authenticated(cx: &mut Ctx) -> Verdict {
-    refused_before_login(cx, format!("SILWEBPUSH {} 10", new_uuid_v4())).await
+    let mut s = cx.open().await?;
+    let id = cx.activate(&mut s).await?;
+    refused_before_login(cx, format!("SILWEBPUSH {id} 10")).await
 }
 
 // §5.1, §6.1
