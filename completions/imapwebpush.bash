@@ -293,7 +293,7 @@ _imapwebpush() {
             return 0
             ;;
         imapwebpush__subcmd__check)
-            opts="-s -u -v -h -V --keys --listen --public-url --tls-self-signed --http --tls-cert --tls-key --count --list --only --skip --strict --include-slow --retry-window --format --output --mailbox --server --tls --user --password-command --ca-file --insecure --json --color --verbose --timeout --help --version"
+            opts="-s -u -v -h -V --keys --listen --public-url --tls-self-signed --http --tls-cert --tls-key --list --only --skip --strict --include-slow --retry-window --format --output --mailbox --count --server --tls --user --password-command --ca-file --insecure --json --color --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -319,10 +319,6 @@ _imapwebpush() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --count)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --only)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -344,6 +340,10 @@ _imapwebpush() {
                     return 0
                     ;;
                 --mailbox)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --count)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -218,7 +218,6 @@ complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l listen
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l public-url -d 'The URL base given out instead of the listen address (e.g. a tunnel)' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l tls-cert -d 'Serve https with this certificate chain (with --tls-key)' -r -F
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l tls-key -d 'The private key for --tls-cert' -r -F
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l count -d 'Exit after N pushes (for subscribe: after the ACKWEBPUSH push, which does not count)' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l only -d 'Run only these checks: IDs or globs, comma-separated or repeated (e.g. "5.2/*")' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l skip -d 'Leave out these checks: IDs or globs, comma-separated or repeated' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l retry-window -d 'Seconds to watch for a retry that should wait 5 minutes (after 429 without Retry-After, or 5xx)' -r
@@ -227,6 +226,7 @@ json\t''
 junit\t''"
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l output -d 'Write the report to FILE instead of stdout' -r -F
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l mailbox -d 'Mailbox to append test messages to (default: imapwebpush-check, created and deleted)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l count -d 'Exit after N pushes (for subscribe: after the ACKWEBPUSH push, which does not count)' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
 starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'

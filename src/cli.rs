@@ -81,9 +81,12 @@ impl Cli {
             .collect();
         for name in names {
             let hide = NOT_CLIENTS.contains(&name.as_str());
-            cmd = cmd.mut_subcommand(name, |sc| match hide {
-                true => sc.args(hidden.iter().cloned()),
-                false => sc,
+            let check = name == "check";
+            cmd = cmd.mut_subcommand(name, |sc| match (hide, check) {
+                (true, _) => sc.args(hidden.iter().cloned()),
+                // The endpoint's --count, which the checks decide.
+                (_, true) => sc.mut_arg("count", |a| a.hide(true)),
+                _ => sc,
             });
         }
         cmd

@@ -399,6 +399,33 @@ fn a_server_without_webpush_fails_the_capability_check_and_skips_the_rest() {
     assert!(log.errors.is_empty(), "{:?}", log.errors);
 }
 
+/// `check` takes the endpoint options of subscribe and listen, and took
+/// `--count` (listed in its help) without doing anything with it.
+#[test]
+fn count_is_refused_and_not_listed() {
+    let bin = Bin::new().env("IMAPWEBPUSH_PASSWORD", "x");
+    let help = bin.run(&["check", "--help"]);
+    help.expect_code(0);
+    assert!(!help.stdout().contains("--count"), "{}", help.stdout());
+    assert!(help.stdout().contains("--public-url"), "{}", help.stdout());
+    let (_held, port) = crate::support::refused_port();
+    let run = bin.run(&[
+        "check",
+        "-s",
+        &format!("imap://127.0.0.1:{port}"),
+        "-u",
+        "demo",
+        "--count",
+        "3",
+    ]);
+    run.expect_code(2);
+    assert!(
+        run.stderr().contains("--count has no meaning"),
+        "{}",
+        run.stderr()
+    );
+}
+
 #[test]
 fn a_server_that_cannot_be_reached_exits_2() {
     let (_held, port) = crate::support::refused_port();

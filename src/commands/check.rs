@@ -12,7 +12,7 @@ use crate::check::report::{self, Format, Human, List, Listed};
 use crate::check::runner::{Options, Progress};
 use crate::check::{self, Outcome};
 use crate::cli::EndpointOpts;
-use crate::exit::Exit;
+use crate::exit::{Exit, UsageError};
 use crate::ops::endpoint::load_or_create_keys;
 use crate::push::keys::Keys;
 
@@ -52,6 +52,15 @@ pub struct CheckArgs {
 }
 
 pub async fn run(cx: &Context, a: &CheckArgs) -> anyhow::Result<Exit> {
+    // The endpoint's options are subscribe's and listen's, but the checks
+    // decide how many pushes they wait for (hidden in check's help).
+    if a.endpoint.count.is_some() {
+        return Err(UsageError::new(
+            "--count has no meaning for check: each check waits for the pushes it needs",
+            Some("leave --count out; --only ID runs one check alone".to_owned()),
+        )
+        .into());
+    }
     let format = if cx.global.json && a.format == Format::Human {
         Format::Json
     } else {
