@@ -528,26 +528,9 @@ fn ctrl_c_stops_a_script_which_logs_out_and_exits_2() {
 /// goes on, `reconnect` opens another, Ctrl-D still leaves with 0.
 #[test]
 fn on_a_terminal_ctrl_c_stops_the_command_and_the_session_goes_on() {
-    use rexpect::session::spawn_command;
-
     let bin = Bin::new();
     let serve = Serve::start(&bin, "127.0.0.1:0");
-    let ca = bin.path("ca.pem");
-    let mut cmd = command(
-        &bin,
-        &[
-            "repl",
-            "-s",
-            &serve.url,
-            "-u",
-            "demo",
-            "--ca-file",
-            ca.to_str().unwrap(),
-            "-v",
-        ],
-    );
-    cmd.env("TERM", "xterm");
-    let mut p = spawn_command(cmd, Some(WAIT.as_millis() as u64)).expect("spawn on a pty");
+    let mut p = on_a_pty(&bin, &serve, &["-v"]);
     p.exp_string("demo@127.0.0.1 auth> ").expect("the prompt");
     p.send_line("raw IDLE").unwrap();
     p.exp_string("S: + ").expect("IDLE under way");
@@ -559,8 +542,37 @@ fn on_a_terminal_ctrl_c_stops_the_command_and_the_session_goes_on() {
     p.send_line("reconnect").unwrap();
     p.exp_string("demo@127.0.0.1 auth> ")
         .expect("the prompt, connected again");
+    ctrl_d_exits_0(&mut p);
+}
+
+fn history(bin: &Bin) -> PathBuf {
+    bin.path("data").join("imapwebpush").join("history")
+}
+
+/// The REPL on a pseudo-terminal, logged in to `serve` as demo.
+fn on_a_pty(bin: &Bin, serve: &Serve, extra: &[&str]) -> rexpect::session::PtySession {
+    let ca = bin.path("ca.pem");
+    let mut args = vec![
+        "repl",
+        "-s",
+        &serve.url,
+        "-u",
+        "demo",
+        "--ca-file",
+        ca.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let mut cmd = command(bin, &args);
+    cmd.env("TERM", "xterm");
+    rexpect::session::spawn_command(cmd, Some(WAIT.as_millis() as u64)).expect("spawn on a pty")
+}
+
+/// Ctrl-D logs out and exits 0.
+#[track_caller]
+fn ctrl_d_exits_0(p: &mut rexpect::session::PtySession) {
     p.send_control('d').unwrap();
     p.exp_eof().expect("the end");
+    // nix's WaitStatus, which rexpect does not re-export: Exited(pid, 0).
     let status = format!("{:?}", p.process().wait().unwrap());
     assert!(
         status.starts_with("Exited(") && status.ends_with(", 0)"),
@@ -568,31 +580,11 @@ fn on_a_terminal_ctrl_c_stops_the_command_and_the_session_goes_on() {
     );
 }
 
-fn history(bin: &Bin) -> PathBuf {
-    bin.path("data").join("imapwebpush").join("history")
-}
-
 #[test]
 fn on_a_terminal_pushes_print_above_the_prompt_and_the_typed_line_stays() {
-    use rexpect::session::spawn_command;
-
     let bin = Bin::new();
     let serve = Serve::start(&bin, "127.0.0.1:0");
-    let ca = bin.path("ca.pem");
-    let mut cmd = command(
-        &bin,
-        &[
-            "repl",
-            "-s",
-            &serve.url,
-            "-u",
-            "demo",
-            "--ca-file",
-            ca.to_str().unwrap(),
-        ],
-    );
-    cmd.env("TERM", "xterm");
-    let mut p = spawn_command(cmd, Some(WAIT.as_millis() as u64)).expect("spawn on a pty");
+    let mut p = on_a_pty(&bin, &serve, &[]);
     let prompt = "demo@127.0.0.1 auth> ";
     p.exp_string(prompt).expect("the prompt");
 
@@ -633,15 +625,7 @@ fn on_a_terminal_pushes_print_above_the_prompt_and_the_typed_line_stays() {
         .expect("silwebpush ran");
     p.exp_string(prompt).expect("the prompt again");
 
-    // Ctrl-D logs out and exits 0.
-    p.send_control('d').unwrap();
-    p.exp_eof().expect("the end");
-    // nix's WaitStatus, which rexpect does not re-export: Exited(pid, 0).
-    let status = format!("{:?}", p.process().wait().unwrap());
-    assert!(
-        status.starts_with("Exited(") && status.ends_with(", 0)"),
-        "{status}"
-    );
+    ctrl_d_exits_0(&mut p);
 
     let history_file = history(&bin);
     let text = std::fs::read_to_string(&history_file).unwrap();
