@@ -220,18 +220,7 @@ struct Piped {
 
 impl Piped {
     fn start(bin: &Bin, serve: &Serve, extra: &[&str]) -> Self {
-        let ca = bin.path("ca.pem");
-        let mut args = vec![
-            "repl",
-            "-s",
-            &serve.url,
-            "-u",
-            "demo",
-            "--ca-file",
-            ca.to_str().unwrap(),
-        ];
-        args.extend_from_slice(extra);
-        let mut child = command(bin, &args)
+        let mut child = repl(bin, serve, extra)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -549,8 +538,8 @@ fn history(bin: &Bin) -> PathBuf {
     bin.path("data").join("imapwebpush").join("history")
 }
 
-/// The REPL on a pseudo-terminal, logged in to `serve` as demo.
-fn on_a_pty(bin: &Bin, serve: &Serve, extra: &[&str]) -> rexpect::session::PtySession {
+/// The REPL's command line, logged in to `serve` as demo.
+fn repl(bin: &Bin, serve: &Serve, extra: &[&str]) -> Command {
     let ca = bin.path("ca.pem");
     let mut args = vec![
         "repl",
@@ -562,7 +551,12 @@ fn on_a_pty(bin: &Bin, serve: &Serve, extra: &[&str]) -> rexpect::session::PtySe
         ca.to_str().unwrap(),
     ];
     args.extend_from_slice(extra);
-    let mut cmd = command(bin, &args);
+    command(bin, &args)
+}
+
+/// The REPL on a pseudo-terminal.
+fn on_a_pty(bin: &Bin, serve: &Serve, extra: &[&str]) -> rexpect::session::PtySession {
+    let mut cmd = repl(bin, serve, extra);
     cmd.env("TERM", "xterm");
     rexpect::session::spawn_command(cmd, Some(WAIT.as_millis() as u64)).expect("spawn on a pty")
 }
