@@ -482,15 +482,20 @@ fn a_dropped_connection_is_reported_with_a_hint_and_reconnect_restores_it() {
     assert_eq!(code, 1, "the lost connection counts as a failure");
 }
 
-/// The history file, under the test's data directory.
-/// Ctrl-C killed a script's REPL where it stood: no LOGOUT, and nothing
-/// `--unsubscribe-on-exit` asked for was deleted. It now stops the
-/// command, logs out within a few seconds and exits 2.
+/// Ctrl-C killed a script's REPL where it stood: no LOGOUT, and what
+/// `--unsubscribe-on-exit` asked for stayed on the server. It now stops
+/// the command, deletes the subscription over a new connection (the
+/// stopped one is in IDLE), logs out and exits 2.
 #[test]
-fn ctrl_c_stops_a_script_which_logs_out_and_exits_2() {
+fn ctrl_c_stops_a_script_which_cleans_up_logs_out_and_exits_2() {
     let bin = Bin::new();
     let serve = Serve::start(&bin, "127.0.0.1:0");
-    let mut repl = Piped::start(&bin, &serve, &["-v"]);
+    let mut repl = Piped::start(&bin, &serve, &["-v", "--json"]);
+    repl.send("subscribe --unsubscribe-on-exit");
+    let ack = repl
+        .out
+        .json("the automatic ACKWEBPUSH", |v| v["event"] == "ack");
+    assert_eq!(ack["status"], "OK", "{ack}");
     // IDLE waits for DONE: the command never ends by itself.
     repl.send("raw IDLE");
     repl.err.until("IDLE under way", |l| l.starts_with("S: +"));
@@ -505,11 +510,17 @@ fn ctrl_c_stops_a_script_which_logs_out_and_exits_2() {
     assert_eq!(code, 2, "{err}");
     assert!(pressed.elapsed() < Duration::from_secs(10), "{err}");
     assert!(err.contains("interrupted"), "{err}");
+    assert!(!err.contains("not deleted"), "{err}");
     assert!(
         err.lines()
-            .any(|l| l.starts_with("C: ") && l.ends_with(" LOGOUT")),
-        "{err}"
+            .any(|l| l.starts_with("S: ") && l.contains(" OK LOGOUT")),
+        "the LOGOUT answered: {err}"
     );
+    let mut other = Piped::start(&bin, &serve, &["--json"]);
+    other.send("lwebpush");
+    let listed = other.out.json("LWEBPUSH", |v| v["command"] == "LWEBPUSH *");
+    assert_eq!(listed["subscriptions"], serde_json::json!([]), "{listed}");
+    other.finish();
 }
 
 /// On a terminal, Ctrl-C during a command stops that command and closes
@@ -531,9 +542,18 @@ fn on_a_terminal_ctrl_c_stops_the_command_and_the_session_goes_on() {
     p.send_line("reconnect").unwrap();
     p.exp_string("demo@127.0.0.1 auth> ")
         .expect("the prompt, connected again");
+    // And again: the watch for Ctrl-C is set up anew.
+    p.send_line("raw IDLE").unwrap();
+    p.exp_string("S: + ").expect("IDLE under way again");
+    p.send_control('c').unwrap();
+    p.exp_string("interrupted: `raw` stopped")
+        .expect("the command stopped again");
+    p.exp_string("demo@127.0.0.1 disconnected> ")
+        .expect("the prompt, without a connection again");
     ctrl_d_exits_0(&mut p);
 }
 
+/// The history file, under the test's data directory.
 fn history(bin: &Bin) -> PathBuf {
     bin.path("data").join("imapwebpush").join("history")
 }

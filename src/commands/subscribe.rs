@@ -13,6 +13,7 @@ use crate::endpoint::Event;
 use crate::exit::{Exit, Failed, UsageError};
 use crate::ops::endpoint::{load_or_create_keys, start};
 use crate::ops::flow::{Flow, FlowError, FlowEvent, Timed};
+use crate::ops::interrupt::Interrupt;
 use crate::ops::Login;
 use crate::output::Printer;
 use crate::webpush::SubscriptionId;
@@ -83,7 +84,7 @@ pub async fn run(cx: &Context, a: &SubscribeArgs) -> anyhow::Result<Exit> {
     let started = Instant::now();
     // Listen for Ctrl-C from the start, so that one pressed at any step
     // is seen (and the subscription cleaned up), not the default death.
-    let mut interrupt = Interrupt::new()?;
+    let interrupt = Interrupt::watch();
     super::listen::warn_unreachable(cx, &a.endpoint);
     let mut session = cx.connect_spec()?.open(Login::Required).await?;
     let mut ep = start(&a.endpoint.spec(), keys, None, None).await?;
@@ -112,7 +113,7 @@ pub async fn run(cx: &Context, a: &SubscribeArgs) -> anyhow::Result<Exit> {
     // wait ends by time or by Ctrl-C.
     let waited = tokio::select! {
         r = flow.await_token(Duration::from_secs(a.wait)) => r.map_err(anyhow::Error::from),
-        _ = interrupt.recv() => Err(Failed {
+        _ = interrupt.wait() => Err(Failed {
             message: "interrupted while waiting for the confirmation push".to_owned(),
             hint: None,
         }
@@ -137,7 +138,7 @@ pub async fn run(cx: &Context, a: &SubscribeArgs) -> anyhow::Result<Exit> {
         flow.emit(FlowEvent::Streaming);
         loop {
             tokio::select! {
-                _ = interrupt.recv() => break,
+                _ = interrupt.wait() => break,
                 _ = keepalive.tick() => { flow.session.run("NOOP").await.map_err(FlowError::from)?; }
                 ev = flow.endpoint.events.recv() => {
                     let Some(ev) = ev else { break };
@@ -159,31 +160,4 @@ pub async fn run(cx: &Context, a: &SubscribeArgs) -> anyhow::Result<Exit> {
     drop(flow);
     session.logout().await?;
     Ok(Exit::Success)
-}
-
-/// Ctrl-C (SIGINT), listened for from the moment this is made.
-struct Interrupt(#[cfg(unix)] tokio::signal::unix::Signal);
-
-impl Interrupt {
-    fn new() -> std::io::Result<Self> {
-        #[cfg(unix)]
-        {
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).map(Self)
-        }
-        #[cfg(not(unix))]
-        {
-            Ok(Self())
-        }
-    }
-
-    async fn recv(&mut self) {
-        #[cfg(unix)]
-        {
-            self.0.recv().await;
-        }
-        #[cfg(not(unix))]
-        {
-            let _ = tokio::signal::ctrl_c().await;
-        }
-    }
 }

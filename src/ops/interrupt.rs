@@ -1,7 +1,12 @@
 //! Ctrl-C as a flag that any number of waits can watch, for front ends
-//! that must clean up before they exit (`check` removes what it created,
-//! the REPL logs out). The handler is in place (on Unix) before `watch`
-//! returns, so that no interrupt after it kills the process unseen.
+//! that must clean up before they exit (`check` and `subscribe` remove
+//! what they created, the REPL logs out). On Unix the handler is in place
+//! before `watch` returns, so that no interrupt after it kills the process
+//! unseen; elsewhere, from the watcher task's first poll.
+//!
+//! Once watched, Ctrl-C no longer ends the process by itself (the handler
+//! stays for the process's life): whoever watches must also watch while
+//! cleaning up, and give up the clean-up on a second press.
 
 use tokio::sync::watch;
 use tokio::task::JoinHandle;

@@ -49,8 +49,9 @@ use outcome::{ImapOutcome, Note, Unsolicited};
 /// Keeps the connection from the server's inactivity autologout (RFC 9051:
 /// at least 30 minutes).
 const KEEPALIVE: Duration = Duration::from_secs(5 * 60);
-/// How long logging out may take after Ctrl-C.
-const STOP_GRACE: Duration = Duration::from_secs(3);
+/// How long cleaning up and logging out may take after Ctrl-C stopped a
+/// script (a second Ctrl-C gives up at once).
+const STOP_GRACE: Duration = Duration::from_secs(5);
 
 /// Largest file `append` reads.
 const MAX_APPEND: u64 = 32 << 20;
@@ -106,8 +107,9 @@ enum Control {
 /// What woke the loop up.
 enum Wake {
     Input(Input),
-    /// Ctrl-C (SIGINT) while no command runs: only a script (stdin not a
-    /// terminal) gets it; on a terminal the line editor reads Ctrl-C.
+    /// Ctrl-C (SIGINT) while no command runs: only a script gets it (a
+    /// session is interactive when stdin and stdout are both terminals);
+    /// at an interactive prompt the line editor reads Ctrl-C as a key.
     Interrupt,
     Endpoint(Option<Event>),
     Server(Result<crate::imap::Frame, ImapError>),
@@ -194,7 +196,9 @@ impl Repl {
         keepalive.reset();
         let interactive = io.prompts.is_some();
         let mut interrupt = Interrupt::watch();
-        let mut stopped = false;
+        // Set when Ctrl-C stopped a script; `Some(true)` if a command was
+        // running, which leaves its connection in an unknown state.
+        let mut stopped: Option<bool> = None;
         'lines: loop {
             if let Some(p) = &io.prompts {
                 if p.send(self.prompt()).is_err() {
@@ -211,29 +215,37 @@ impl Repl {
                     _ = interrupt.wait() => Wake::Interrupt,
                 };
                 match wake {
+                    // A line read as Ctrl-C came is not run.
+                    Wake::Input(Input::Line(_)) if !interactive && interrupt.pressed() => {
+                        stopped = Some(false);
+                        break 'lines;
+                    }
                     Wake::Input(Input::Line(line)) => {
-                        // Ctrl-C stops the command where it is.
+                        // Ctrl-C stops the command where it is (checked
+                        // first: a command polled once may already have
+                        // written to the server).
                         let done = tokio::select! {
-                            c = self.execute(&line) => Some(c),
+                            biased;
                             _ = interrupt.wait() => None,
+                            c = self.execute(&line) => Some(c),
                         };
                         match done {
                             Some(Control::Quit) => break 'lines,
                             Some(Control::Continue) => continue 'lines,
                             None if interactive => {
-                                self.interrupted(&line).await;
+                                self.interrupted(&line);
                                 interrupt = Interrupt::watch();
                                 continue 'lines;
                             }
                             None => {
-                                stopped = true;
+                                stopped = Some(true);
                                 break 'lines;
                             }
                         }
                     }
                     Wake::Interrupt if interactive => interrupt = Interrupt::watch(),
                     Wake::Interrupt => {
-                        stopped = true;
+                        stopped = Some(false);
                         break 'lines;
                     }
                     Wake::Input(Input::Error(e)) => {
@@ -259,18 +271,51 @@ impl Repl {
                 }
             }
         }
-        if stopped {
-            // A script stopped by Ctrl-C: clean up and log out, but not
-            // for long (the command stopped may have left the connection
-            // waiting for something).
+        if let Some(mid_command) = stopped {
             self.fail(Failed {
                 message: "interrupted".to_owned(),
                 hint: None,
             });
-            let _ = tokio::time::timeout(STOP_GRACE, self.finish()).await;
+            if mid_command {
+                // The server may be part-way through the command, or wait
+                // for the rest of it: that connection is closed, and the
+                // clean-up done on a new one.
+                self.session = None;
+                self.selected = None;
+            }
+            let again = Interrupt::watch();
+            let cleanup = async {
+                if self.session.is_none() && !self.cleanup.is_empty() {
+                    if let Ok(s) = self.spec.open(Login::Required).await {
+                        self.session = Some(s);
+                    }
+                }
+                self.finish().await;
+            };
+            tokio::select! {
+                biased;
+                _ = again.wait() => {}
+                _ = tokio::time::sleep(STOP_GRACE) => {}
+                _ = cleanup => {}
+            }
+            self.left_behind();
             return Exit::Error;
         }
-        self.finish().await;
+        // Ctrl-C while logging out (a server that does not answer) stops
+        // waiting for it.
+        let finished = tokio::select! {
+            biased;
+            _ = interrupt.wait() => false,
+            _ = self.finish() => true,
+        };
+        if !finished {
+            self.fail(Failed {
+                message: "interrupted while logging out".to_owned(),
+                hint: None,
+            });
+            self.left_behind();
+            return Exit::Error;
+        }
         if interactive || !self.failed {
             Exit::Success
         } else {
@@ -278,15 +323,28 @@ impl Repl {
         }
     }
 
-    /// A command stopped by Ctrl-C on a terminal: the server may still be
-    /// running it, or wait for the rest of it, so its connection is logged
-    /// out (for [`STOP_GRACE`] at most) and closed; `reconnect` opens
-    /// another, and the endpoint keeps running.
-    async fn interrupted(&mut self, line: &str) {
-        let command = words::first_and_rest(line).0.to_owned();
-        if let Some(mut s) = self.session.take() {
-            let _ = tokio::time::timeout(STOP_GRACE, s.logout()).await;
+    /// Names the subscriptions `--unsubscribe-on-exit` could not delete.
+    fn left_behind(&mut self) {
+        if self.cleanup.is_empty() {
+            return;
         }
+        let ids: Vec<String> = self.cleanup.iter().map(ToString::to_string).collect();
+        self.fail(Failed {
+            message: format!("not deleted (--unsubscribe-on-exit): {}", ids.join(", ")),
+            hint: Some(format!(
+                "delete it with: imapwebpush webpush {} --delete",
+                ids[0]
+            )),
+        });
+    }
+
+    /// A command stopped by Ctrl-C on a terminal: the server may still be
+    /// running it, or wait for the rest of it, so its connection is closed
+    /// at once (a LOGOUT could be taken for the rest of the command);
+    /// `reconnect` opens another, and the endpoint keeps running.
+    fn interrupted(&mut self, line: &str) {
+        let command = words::first_and_rest(line).0.to_owned();
+        self.session = None;
         self.selected = None;
         self.fail(Failed {
             message: format!(
@@ -309,16 +367,18 @@ impl Repl {
         format!("{} {state}> ", self.spec.display_name())
     }
 
-    /// Deletes what `--unsubscribe-on-exit` asked for, and logs out.
+    /// Deletes what `--unsubscribe-on-exit` asked for, and logs out. An
+    /// ID is kept until its deletion is answered, so that what is left can
+    /// be named when this fails or is cut short.
     async fn finish(&mut self) {
-        let ids = std::mem::take(&mut self.cleanup);
-        for id in ids {
+        while let Some(id) = self.cleanup.first().cloned() {
             let Some(s) = self.session.as_mut() else {
                 break;
             };
             let Ok(o) = crate::ops::flow::delete(s, &id).await else {
                 break;
             };
+            self.cleanup.remove(0);
             self.show_timed(Instant::now(), FlowEvent::Exchange(o.transcript.clone()));
             self.show_timed(
                 Instant::now(),
