@@ -364,6 +364,27 @@ mod tests {
     #[test]
     fn verify_app() {
         Cli::command().debug_assert();
+        Cli::clap().debug_assert();
+    }
+
+    /// The hidden copies of the connection options parse as the visible
+    /// ones do, after the command name or before it, into the globals.
+    #[test]
+    fn hidden_connection_options_still_parse() {
+        use clap::FromArgMatches;
+        for args in [
+            &["imapwebpush", "serve", "-s", "h", "--insecure"][..],
+            &["imapwebpush", "-s", "h", "--insecure", "serve"][..],
+            &["imapwebpush", "keys", "show", "-s", "h", "--insecure"][..],
+        ] {
+            let m = Cli::clap().try_get_matches_from(args).unwrap();
+            let cli = Cli::from_arg_matches(&m).unwrap();
+            assert_eq!(cli.global.server.as_deref(), Some("h"), "{args:?}");
+            assert!(cli.global.insecure, "{args:?}");
+        }
+        assert!(Cli::clap()
+            .try_get_matches_from(["imapwebpush", "serve", "--tls", "bogus"])
+            .is_err());
     }
 
     #[test]

@@ -474,7 +474,6 @@ impl Dovecot {
         std::fs::write(d.join("cert.pem"), pki_cert).unwrap();
         std::fs::write(d.join("key.pem"), pki_key).unwrap();
         std::fs::create_dir_all(d.join("mail")).unwrap();
-        std::fs::create_dir_all(d.join("run")).unwrap();
         // Dovecot's login processes must not run as root: as root, use its
         // own users (the package makes them) and give the mail to dovecot.
         let id = |args: &[&str]| {
@@ -508,13 +507,16 @@ impl Dovecot {
         // The port is free when picked but may be taken by another test
         // before Dovecot binds it; then Dovecot exits, or a connection
         // reaches the other test's listener. Either way: a new port.
-        for _attempt in 0..5 {
+        for attempt in 0..5 {
             let port = TcpListener::bind("127.0.0.1:0")
                 .unwrap()
                 .local_addr()
                 .unwrap()
                 .port();
-            let mut child = Self::spawn(d, port, &login_user, &internal_user, uid);
+            // A run directory per attempt: a killed master leaves its own.
+            let run = d.join(format!("run-{attempt}"));
+            std::fs::create_dir_all(&run).unwrap();
+            let mut child = Self::spawn(d, &run, port, &login_user, &internal_user, uid);
             if Self::greets(&mut child, port, d) {
                 return Self { child, port, dir };
             }
@@ -528,10 +530,17 @@ impl Dovecot {
     }
 
     /// Dovecot with a config for `port`, in the foreground.
-    fn spawn(d: &Path, port: u16, login_user: &str, internal_user: &str, uid: u32) -> Child {
+    fn spawn(
+        d: &Path,
+        run: &Path,
+        port: u16,
+        login_user: &str,
+        internal_user: &str,
+        uid: u32,
+    ) -> Child {
         let conf = format!(
-            r#"base_dir = {d}/run
-state_dir = {d}/run
+            r#"base_dir = {run}
+state_dir = {run}
 log_path = {d}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
@@ -573,7 +582,8 @@ service imap-login {{
   chroot =
 }}
 "#,
-            d = d.display()
+            d = d.display(),
+            run = run.display()
         );
         let config = d.join("dovecot.conf");
         std::fs::write(&config, conf).unwrap();
@@ -589,7 +599,8 @@ service imap-login {{
 
     /// Whether `child` came up on `port`: a connection there is greeted by
     /// Dovecot. False when it exited (the port was taken) or another
-    /// listener answers; panics when it neither listens nor exits in 15 s.
+    /// listener greets; a greeting slow to come is waited for, and after
+    /// 15 s without one this panics.
     fn greets(child: &mut Child, port: u16, d: &Path) -> bool {
         use std::io::Read as _;
         let deadline = Instant::now() + Duration::from_secs(15);
@@ -609,11 +620,13 @@ service imap-login {{
                         Ok(n) => greeting.extend_from_slice(&buf[..n]),
                     }
                 }
-                return String::from_utf8_lossy(&greeting).contains("Dovecot");
+                if !greeting.is_empty() {
+                    return String::from_utf8_lossy(&greeting).contains("Dovecot");
+                }
             }
             assert!(
                 Instant::now() < deadline,
-                "Dovecot did not listen on {port}: {}",
+                "Dovecot did not greet on {port}: {}",
                 std::fs::read_to_string(d.join("dovecot.log")).unwrap_or_default()
             );
             std::thread::sleep(Duration::from_millis(50));
