@@ -65,12 +65,22 @@ pub async fn webpush_not_authenticated(cx: &mut Ctx) -> Verdict {
 
 /// With a token the server sent, so that running the command would be
 /// answered OK: an unknown token is answered NO whether the state is
-/// checked or not.
+/// checked or not. The refusal counts only if the token was live, so it
+/// must still confirm the subscription afterwards (a late token push for
+/// another check's subscription would not).
 pub async fn ackwebpush_not_authenticated(cx: &mut Ctx) -> Verdict {
     let mut s = cx.open().await?;
-    cx.create(&mut s).await?;
+    let (id, _) = cx.create(&mut s).await?;
     let (_, token) = cx.token_push().await.map_err(setup("the token push"))?;
-    refused_before_login(cx, format!("ACKWEBPUSH {token}")).await
+    refused_before_login(cx, format!("ACKWEBPUSH {token}")).await?;
+    let (o, _) = crate::ops::flow::acknowledge(&mut s, &id, &token).await?;
+    if !o.is_ok() {
+        return Err(Problem::Setup(format!(
+            "the token pushed did not confirm the subscription after login: {}",
+            tagged(&o)
+        )));
+    }
+    Ok(())
 }
 
 pub async fn lwebpush_not_authenticated(cx: &mut Ctx) -> Verdict {
