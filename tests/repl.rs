@@ -532,24 +532,20 @@ fn on_a_terminal_ctrl_c_stops_the_command_and_the_session_goes_on() {
     let serve = Serve::start(&bin, "127.0.0.1:0");
     let mut p = on_a_pty(&bin, &serve, &["-v"]);
     p.exp_string("demo@127.0.0.1 auth> ").expect("the prompt");
-    p.send_line("raw IDLE").unwrap();
-    p.exp_string("S: + ").expect("IDLE under way");
-    p.send_control('c').unwrap();
-    p.exp_string("interrupted: `raw` stopped")
-        .expect("the command stopped");
-    p.exp_string("demo@127.0.0.1 disconnected> ")
-        .expect("the prompt, without a connection");
-    p.send_line("reconnect").unwrap();
-    p.exp_string("demo@127.0.0.1 auth> ")
-        .expect("the prompt, connected again");
-    // And again: the watch for Ctrl-C is set up anew.
-    p.send_line("raw IDLE").unwrap();
-    p.exp_string("S: + ").expect("IDLE under way again");
-    p.send_control('c').unwrap();
-    p.exp_string("interrupted: `raw` stopped")
-        .expect("the command stopped again");
-    p.exp_string("demo@127.0.0.1 disconnected> ")
-        .expect("the prompt, without a connection again");
+    // Twice: the watch for Ctrl-C is set up anew after each.
+    for round in 1..=2 {
+        p.send_line("raw IDLE").unwrap();
+        p.exp_string("S: + ")
+            .unwrap_or_else(|e| panic!("round {round}: IDLE under way: {e}"));
+        p.send_control('c').unwrap();
+        p.exp_string("interrupted: `raw` stopped")
+            .unwrap_or_else(|e| panic!("round {round}: the command stopped: {e}"));
+        p.exp_string("demo@127.0.0.1 disconnected> ")
+            .unwrap_or_else(|e| panic!("round {round}: the prompt, disconnected: {e}"));
+        p.send_line("reconnect").unwrap();
+        p.exp_string("demo@127.0.0.1 auth> ")
+            .unwrap_or_else(|e| panic!("round {round}: the prompt, connected again: {e}"));
+    }
     ctrl_d_exits_0(&mut p);
 }
 
