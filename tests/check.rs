@@ -189,6 +189,8 @@ const CAUGHT_BY: &[(Fault, &str)] = &[
     (Fault::WrongEncryptionKey, "5.2/token-push-sent"),
     (Fault::FetchNotUidfetch, "7.1/new-mail-uidfetch"),
     (Fault::NoVanished, "7.1/expunge-vanished"),
+    (Fault::ShortTtl, "7.2/ttl-week"),
+    (Fault::TopicOnEveryPush, "7.2/no-topic"),
 ];
 
 #[test]

@@ -65,6 +65,10 @@ pub enum Fault {
     FetchNotUidfetch,
     /// Expunges are pushed as EXPUNGE, not VANISHED (§7.1 MUST)
     NoVanished,
+    /// Pushes say `TTL: 60`, not a week (§7.2 SHOULD 604800)
+    ShortTtl,
+    /// Every push carries a Topic header, new mail too (§7.2 SHOULD NOT)
+    TopicOnEveryPush,
 }
 
 /// The set of faults a server was started with.

@@ -408,8 +408,14 @@ async fn deliver(
     };
     let mut request = PushRequest::new(target.fields.endpoint.as_str(), body);
     request.authorization = Some(authorization);
-    request.ttl = Some(RECOMMENDED_TTL);
+    request.ttl = Some(match faults.has(Fault::ShortTtl) {
+        true => 60,
+        false => RECOMMENDED_TTL,
+    });
     request.urgency = Some(job.plaintext.urgency.to_owned());
+    if faults.has(Fault::TopicOnEveryPush) {
+        request.topic = Some("mailbox".to_owned());
+    }
     for attempt in 1..=MAX_ATTEMPTS {
         if let Some(until) = blocked_until.take() {
             tokio::time::sleep_until(until.into()).await;
