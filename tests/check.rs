@@ -191,6 +191,8 @@ const CAUGHT_BY: &[(Fault, &str)] = &[
     (Fault::NoVanished, "7.1/expunge-vanished"),
     (Fault::ShortTtl, "7.2/ttl-week"),
     (Fault::TopicOnEveryPush, "7.2/no-topic"),
+    (Fault::IgnoreEnabled, "5.2/enabled-condstore-modseq"),
+    (Fault::PushTwice, "7.1/new-mail-one-push"),
 ];
 
 #[test]

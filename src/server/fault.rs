@@ -69,6 +69,10 @@ pub enum Fault {
     ShortTtl,
     /// Every push carries a Topic header, new mail too (§7.2 SHOULD NOT)
     TopicOnEveryPush,
+    /// Capabilities ENABLEd before WEBPUSH are not applied to its pushes: no MODSEQ with CONDSTORE (§5.2)
+    IgnoreEnabled,
+    /// Every push about a mailbox change is sent twice (§7: one push per change)
+    PushTwice,
 }
 
 /// The set of faults a server was started with.

@@ -202,14 +202,22 @@ async fn dispatch(
                         .push((mailbox, event));
                 }
                 for (account, events) in by_account {
+                    let faults = store.faults();
                     for target in store.push_targets(&account) {
-                        for plaintext in build(&events, target.enabled, store.faults()) {
-                            to_send.push(Job {
-                                target: target.clone(),
-                                kind: "event",
-                                plaintext,
-                                signer: None,
-                            });
+                        let enabled = match faults.has(Fault::IgnoreEnabled) {
+                            true => Enabled::default(),
+                            false => target.enabled,
+                        };
+                        let times = if faults.has(Fault::PushTwice) { 2 } else { 1 };
+                        for plaintext in build(&events, enabled, faults) {
+                            for _ in 0..times {
+                                to_send.push(Job {
+                                    target: target.clone(),
+                                    kind: "event",
+                                    plaintext: plaintext.clone(),
+                                    signer: None,
+                                });
+                            }
                         }
                     }
                 }
