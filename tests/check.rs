@@ -193,6 +193,7 @@ const CAUGHT_BY: &[(Fault, &str)] = &[
     (Fault::TopicOnEveryPush, "7.2/no-topic"),
     (Fault::IgnoreEnabled, "5.2/enabled-condstore-modseq"),
     (Fault::PushTwice, "7.1/new-mail-one-push"),
+    (Fault::NonV4Token, "6.4/token-is-uuid-v4"),
 ];
 
 #[test]

@@ -73,6 +73,8 @@ pub enum Fault {
     IgnoreEnabled,
     /// Every push about a mailbox change is sent twice (§7: one push per change)
     PushTwice,
+    /// Tokens are shaped as UUIDs of version 1, not random version 4 (§6.4)
+    NonV4Token,
 }
 
 /// The set of faults a server was started with.

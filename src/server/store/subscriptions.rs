@@ -66,7 +66,11 @@ impl Store {
         if self.faults.has(Fault::ActivateWithoutAck) {
             sub.state = SubState::Active { generation };
         }
-        let token = crate::webpush::types::new_uuid_v4();
+        let mut token = crate::webpush::types::new_uuid_v4();
+        if self.faults.has(Fault::NonV4Token) {
+            // The version digit of `xxxxxxxx-xxxx-4xxx-…`.
+            token.replace_range(14..15, "1");
+        }
         let (serial, version) = (sub.serial, sub.version);
         let info = Self::info(sub, now);
         let target = Self::target(user, sub);
