@@ -1340,7 +1340,7 @@ _imapwebpush() {
                     return 0
                     ;;
                 --fault)
-                    COMPREPLY=($(compgen -W "no-vapid-response no-webpush-response activate-without-ack skip-ack-push wrong-urgency oversize-push no-select-before-fetch bad-jwt-aud long-jwt-exp no-jwt-sub ignore-silence keep-after-410 ignore-retry-after no-webpush-capability extension-before-login malformed-vapid-key accept-http-endpoint accept-bad-keys ignore-delete refuse-unknown-delete reusable-token accept-unknown-token empty-lwebpush forget-silence silence-unknown-ok wrong-vapid-key wrong-encryption-key fetch-not-uidfetch no-vanished short-ttl topic-on-every-push ignore-enabled push-twice non-v4-token" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "no-vapid-response no-webpush-response activate-without-ack skip-ack-push wrong-urgency oversize-push no-select-before-fetch bad-jwt-aud long-jwt-exp no-jwt-sub ignore-silence keep-after-410 ignore-retry-after no-webpush-capability extension-before-login malformed-vapid-key accept-http-endpoint accept-bad-keys ignore-delete refuse-unknown-delete reusable-token accept-unknown-token empty-lwebpush forget-silence silence-unknown-ok wrong-vapid-key wrong-encryption-key fetch-not-uidfetch no-vanished short-ttl topic-on-every-push ignore-enabled push-twice non-v4-token retry5xx-at-once" -- "${cur}"))
                     return 0
                     ;;
                 --server)

@@ -314,7 +314,8 @@ short-ttl\t'Pushes say `TTL: 60`, not a week (§7.2 SHOULD 604800)'
 topic-on-every-push\t'Every push carries a Topic header, new mail too (§7.2 SHOULD NOT)'
 ignore-enabled\t'Capabilities ENABLEd before WEBPUSH are not applied to its pushes: no MODSEQ with CONDSTORE (§5.2)'
 push-twice\t'Every push about a mailbox change is sent twice (§7: one push per change)'
-non-v4-token\t'Tokens are shaped as UUIDs of version 1, not random version 4 (§6.4)'"
+non-v4-token\t'Tokens are shaped as UUIDs of version 1, not random version 4 (§6.4)'
+retry5xx-at-once\t'After a 5xx the next attempt goes at once, with no wait (§7.4)'"
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
 starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
@@ -465,4 +466,4 @@ complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and __fish
 complete -c imapwebpush -l tls -x -a "implicit starttls none"
 complete -c imapwebpush -l color -x -a "auto always never"
 complete -c imapwebpush -l format -x -a "human json junit"
-complete -c imapwebpush -l fault -x -a "no-vapid-response no-webpush-response activate-without-ack skip-ack-push wrong-urgency oversize-push no-select-before-fetch bad-jwt-aud long-jwt-exp no-jwt-sub ignore-silence keep-after-410 ignore-retry-after no-webpush-capability extension-before-login malformed-vapid-key accept-http-endpoint accept-bad-keys ignore-delete refuse-unknown-delete reusable-token accept-unknown-token empty-lwebpush forget-silence silence-unknown-ok wrong-vapid-key wrong-encryption-key fetch-not-uidfetch no-vanished short-ttl topic-on-every-push ignore-enabled push-twice non-v4-token"
+complete -c imapwebpush -l fault -x -a "no-vapid-response no-webpush-response activate-without-ack skip-ack-push wrong-urgency oversize-push no-select-before-fetch bad-jwt-aud long-jwt-exp no-jwt-sub ignore-silence keep-after-410 ignore-retry-after no-webpush-capability extension-before-login malformed-vapid-key accept-http-endpoint accept-bad-keys ignore-delete refuse-unknown-delete reusable-token accept-unknown-token empty-lwebpush forget-silence silence-unknown-ok wrong-vapid-key wrong-encryption-key fetch-not-uidfetch no-vanished short-ttl topic-on-every-push ignore-enabled push-twice non-v4-token retry5xx-at-once"

@@ -194,6 +194,7 @@ const CAUGHT_BY: &[(Fault, &str)] = &[
     (Fault::IgnoreEnabled, "5.2/enabled-condstore-modseq"),
     (Fault::PushTwice, "7.1/new-mail-one-push"),
     (Fault::NonV4Token, "6.4/token-is-uuid-v4"),
+    (Fault::Retry5xxAtOnce, "7.4/wait-after-5xx"),
 ];
 
 #[test]

@@ -455,7 +455,10 @@ async fn deliver(
             Ok(r) => (
                 Some(r.status),
                 Outcome::Retry {
-                    after: config.retry_delay,
+                    after: match faults.has(Fault::Retry5xxAtOnce) {
+                        true => Duration::ZERO,
+                        false => config.retry_delay,
+                    },
                     reason: format!("{} from the push service", r.status),
                 },
             ),
