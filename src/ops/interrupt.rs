@@ -5,8 +5,9 @@
 //! unseen; elsewhere, from the watcher task's first poll.
 //!
 //! Once watched, Ctrl-C no longer ends the process by itself (the handler
-//! stays for the process's life): whoever watches must also watch while
-//! cleaning up, and give up the clean-up on a second press.
+//! stays for the process's life): what runs after it must be bounded by
+//! deadlines (`check`'s clean-up: every command has one), or watch again
+//! (the REPL gives up its clean-up on a second press).
 
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
