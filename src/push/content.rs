@@ -859,7 +859,7 @@ fn item_value(upper: &str, v: &[u8], text: Option<&str>) -> Result<Value, &'stat
         {
             Ok(unquote(v, text).map_or(Value::Null, Value::from))
         }
-        _ => Ok(Value::from(utf8(v))),
+        _ => Ok(Value::from(text.map_or_else(|| utf8(v), str::to_owned))),
     }
 }
 
