@@ -210,11 +210,12 @@ async fn dispatch(
                         };
                         let times = if faults.has(Fault::PushTwice) { 2 } else { 1 };
                         for plaintext in build(&events, enabled, faults) {
-                            for _ in 0..times {
+                            // Copied only for the fault's second push.
+                            for plaintext in std::iter::repeat_n(plaintext, times) {
                                 to_send.push(Job {
                                     target: target.clone(),
                                     kind: "event",
-                                    plaintext: plaintext.clone(),
+                                    plaintext,
                                     signer: None,
                                 });
                             }
