@@ -77,8 +77,20 @@ impl<'a> Written<'a> {
     /// lengths agree (a [`Spans`](crate::push::content::Spans) entry is,
     /// by construction): comparing would read the part a second time.
     pub fn again(&self, out: &mut Vec<u8>, part: &str, range: Range<usize>) -> bool {
-        if part.len() != range.len() || range.end > self.text.len() {
+        let Some(at) = self.escaped(part, range) else {
             return false;
+        };
+        out.push(b'"');
+        out.extend_from_within(at);
+        out.push(b'"');
+        true
+    }
+
+    /// Where `part`'s escaped form (without quotes) lies in the output,
+    /// on the terms of [`Written::again`].
+    pub fn escaped(&self, part: &str, range: Range<usize>) -> Option<Range<usize>> {
+        if part.len() != range.len() || range.end > self.text.len() {
+            return None;
         }
         debug_assert_eq!(&self.text[range.clone()], part.as_bytes());
         let find = |p: usize| {
@@ -90,13 +102,7 @@ impl<'a> Written<'a> {
             self.next.set(i + 1);
             Some(self.cuts[i].1)
         };
-        let (Some(from), Some(to)) = (find(range.start), find(range.end)) else {
-            return false;
-        };
-        out.push(b'"');
-        out.extend_from_within(from..to);
-        out.push(b'"');
-        true
+        Some(find(range.start)?..find(range.end)?)
     }
 }
 

@@ -8,7 +8,7 @@ use std::fmt;
 use std::io::Write as _;
 
 use super::content::{same_reason, PushResponse, Spans};
-use crate::json::{str as json_str, Written};
+use crate::json::{escape, str as json_str, Written};
 use crate::rules::Departure;
 
 /// Appends `"plaintext":…,"responses":[…],"warnings":[…]` (no braces).
@@ -28,30 +28,60 @@ pub fn write_content(
     out.extend_from_slice(b"\"plaintext\":");
     let plain = Written::str(out, plaintext, cuts);
     out.extend_from_slice(b",\"responses\":[");
-    // The last reason written, and where: most RAW responses repeat it.
-    let mut last_why: Option<(&str, std::ops::Range<usize>)> = None;
+    // RAW responses come in runs (text that is not IMAP is one per line)
+    // with one reason, so a RAW object is left open after its line, and
+    // what goes between two of a run (`","why":…},{"type":"RAW","line":"`)
+    // is copied from where it was first written: per line, two copies.
+    const OPEN_RAW: &[u8] = b"{\"type\":\"RAW\",\"line\":\"";
+    // The reason of the RAW object left open.
+    let mut open: Option<&str> = None;
+    // The last separator written between two RAW lines, with its reason.
+    let mut between: Option<(&str, std::ops::Range<usize>)> = None;
+    let close = |out: &mut Vec<u8>, why: &str| {
+        out.extend_from_slice(b"\",\"why\":");
+        json_str(out, why);
+        out.push(b'}');
+    };
     for (i, r) in responses.iter().enumerate() {
+        let frame = spans.frames.get(i).cloned().unwrap_or_default();
+        if let PushResponse::Raw { line, why } = r {
+            match open {
+                Some(w) if same_reason(w, why) => match &between {
+                    Some((b, at)) if same_reason(b, why) => out.extend_from_within(at.clone()),
+                    _ => {
+                        let start = out.len();
+                        close(out, why);
+                        out.push(b',');
+                        out.extend_from_slice(OPEN_RAW);
+                        between = Some((why, start..out.len()));
+                    }
+                },
+                Some(w) => {
+                    close(out, w);
+                    out.push(b',');
+                    out.extend_from_slice(OPEN_RAW);
+                }
+                None => {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    out.extend_from_slice(OPEN_RAW);
+                }
+            }
+            match plain.escaped(line, frame) {
+                Some(at) => out.extend_from_within(at),
+                None => escape(out, line.as_bytes()),
+            }
+            open = Some(why);
+            continue;
+        }
+        if let Some(w) = open.take() {
+            close(out, w);
+        }
         if i > 0 {
             out.push(b',');
         }
-        let frame = spans.frames.get(i).cloned().unwrap_or_default();
         match r {
-            PushResponse::Raw { line, why } => {
-                out.extend_from_slice(b"{\"type\":\"RAW\",\"line\":");
-                if !plain.again(out, line, frame) {
-                    json_str(out, line);
-                }
-                out.extend_from_slice(b",\"why\":");
-                match &last_why {
-                    Some((w, at)) if same_reason(w, why) => out.extend_from_within(at.clone()),
-                    _ => {
-                        let start = out.len();
-                        json_str(out, why);
-                        last_why = Some((why, start..out.len()));
-                    }
-                }
-                out.push(b'}');
-            }
             PushResponse::UidFetch { uid: n, items } | PushResponse::Fetch { seq: n, items } => {
                 let (kind, key) = match r {
                     PushResponse::UidFetch { .. } => ("UIDFETCH", "uid"),
@@ -72,6 +102,9 @@ pub fn write_content(
                 let _ = serde_json::to_writer(&mut *out, r);
             }
         }
+    }
+    if let Some(w) = open {
+        close(out, w);
     }
     out.extend_from_slice(b"],\"warnings\":[");
     let mut text = String::new();
