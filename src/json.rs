@@ -50,7 +50,16 @@ impl<'a> Written<'a> {
         let mut at = 0;
         let mut cuts = Vec::with_capacity(points.len() + 1);
         for p in points {
-            n = escape_at(out, n, &text[at..p]);
+            let part = &text[at..p];
+            // Between two lines cut out of the text, their CRLF: written
+            // as it is escaped, where a call of its own for two bytes
+            // costs a good part of a line's.
+            if part == b"\r\n" && out.len() >= n + 4 {
+                out[n..n + 4].copy_from_slice(b"\\r\\n");
+                n += 4;
+            } else {
+                n = escape_at(out, n, part);
+            }
             cuts.push((p, n));
             at = p;
         }
