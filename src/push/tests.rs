@@ -761,7 +761,7 @@ mod content {
         let text = format!("{long}\r\nsecond\r\n* HELLO\r\nthird\r\n* NOPE x\r\n");
         let c = analyze(text.as_bytes(), None);
         assert_eq!(c.responses.len(), 5);
-        assert!(matches!(&c.responses[0], PushResponse::Raw { line, .. } if *line == long));
+        assert!(matches!(&c.responses[0], PushResponse::Raw { line, .. } if line.as_str() == long));
         let words: Vec<String> = c.warnings.iter().map(ToString::to_string).collect();
         let excerpt = format!("{:?}", "é".repeat(60));
         assert_eq!(
