@@ -170,7 +170,8 @@ async fn lifecycle_from_subscription_to_vanished() {
     let PushResponse::UidFetch { uid: 1, items } = &push.responses[1] else {
         panic!("{:?}", push.responses)
     };
-    assert_eq!(items["ENVELOPE"]["subject"], "afternoon meeting");
+    let envelope = items["ENVELOPE"].as_envelope().expect("an ENVELOPE");
+    assert_eq!(envelope.subject.as_deref(), Some("afternoon meeting"));
     assert!(push.plaintext.contains("BINARY[] {"), "{}", push.plaintext);
     assert!(push.plaintext.contains("Hello Joe"));
 

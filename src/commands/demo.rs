@@ -16,7 +16,7 @@ use crate::exit::{Exit, Failed};
 use crate::imap::{Arg, ServerAddr};
 use crate::ops::flow::{Flow, FlowError};
 use crate::ops::{ConnectSpec, Login};
-use crate::push::content::PushResponse;
+use crate::push::content::{Item, PushResponse};
 use crate::push::keys::Keys;
 use crate::push::vapid::VapidSigner;
 use crate::secret::Secret;
@@ -58,9 +58,8 @@ fn subject_of(push: &PushEvent) -> Option<String> {
     push.responses.iter().find_map(|r| match r {
         PushResponse::UidFetch { items, .. } => items
             .get("ENVELOPE")
-            .and_then(|e| e.get("subject"))
-            .and_then(|s| s.as_str())
-            .map(str::to_owned),
+            .and_then(Item::as_envelope)
+            .and_then(|e| e.subject.clone()),
         _ => None,
     })
 }

@@ -7,7 +7,7 @@
 use std::fmt;
 use std::io::Write as _;
 
-use super::content::{same_reason, PushResponse, Spans};
+use super::content::{same_reason, Address, Envelope, Item, Items, PushResponse, Spans};
 use crate::json::{escape, str as json_str, Written};
 use crate::rules::Departure;
 
@@ -95,7 +95,7 @@ pub fn write_content(
                     plain: &plain,
                     ranges: &spans.literals[first..last.max(first)],
                 };
-                json_map(out, items, &literals);
+                json_items(out, items, &literals);
                 out.push(b'}');
             }
             r => {
@@ -142,6 +142,22 @@ impl Literals<'_> {
     }
 }
 
+fn json_items(out: &mut Vec<u8>, items: &Items, literals: &Literals<'_>) {
+    out.push(b'{');
+    for (i, (k, v)) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        json_str(out, k);
+        out.push(b':');
+        match v {
+            Item::Value(v) => json_value(out, v, literals),
+            Item::Envelope(e) => json_envelope(out, e),
+        }
+    }
+    out.push(b'}');
+}
+
 fn json_map(
     out: &mut Vec<u8>,
     m: &serde_json::Map<String, serde_json::Value>,
@@ -156,6 +172,52 @@ fn json_map(
         out.push(b':');
         json_value(out, v, literals);
     }
+    out.push(b'}');
+}
+
+/// An ENVELOPE as `serde_json` writes it (fields in name order).
+fn json_envelope(out: &mut Vec<u8>, e: &Envelope) {
+    let text = |out: &mut Vec<u8>, t: &Option<String>| match t {
+        Some(t) => json_str(out, t),
+        None => out.extend_from_slice(b"null"),
+    };
+    let list = |out: &mut Vec<u8>, l: &Option<Vec<Address>>| match l {
+        Some(l) => {
+            out.push(b'[');
+            for (i, a) in l.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(b"{\"address\":");
+                text(out, &a.address);
+                out.extend_from_slice(b",\"name\":");
+                text(out, &a.name);
+                out.push(b'}');
+            }
+            out.push(b']');
+        }
+        None => out.extend_from_slice(b"null"),
+    };
+    out.extend_from_slice(b"{\"bcc\":");
+    list(out, &e.bcc);
+    out.extend_from_slice(b",\"cc\":");
+    list(out, &e.cc);
+    out.extend_from_slice(b",\"date\":");
+    text(out, &e.date);
+    out.extend_from_slice(b",\"from\":");
+    list(out, &e.from);
+    out.extend_from_slice(b",\"in_reply_to\":");
+    text(out, &e.in_reply_to);
+    out.extend_from_slice(b",\"message_id\":");
+    text(out, &e.message_id);
+    out.extend_from_slice(b",\"reply_to\":");
+    list(out, &e.reply_to);
+    out.extend_from_slice(b",\"sender\":");
+    list(out, &e.sender);
+    out.extend_from_slice(b",\"subject\":");
+    text(out, &e.subject);
+    out.extend_from_slice(b",\"to\":");
+    list(out, &e.to);
     out.push(b'}');
 }
 

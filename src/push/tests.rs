@@ -635,6 +635,31 @@ mod content {
         assert!(why.contains("a literal of 30 bytes is announced"), "{why}");
     }
 
+    /// People read a new message as its subject (JSON-quoted, or null)
+    /// and its first sender; JSON has every field, NIL as null.
+    #[test]
+    fn an_envelope_reads_as_subject_and_sender() {
+        let text = "* SELECT INBOX\r\n* 3 UIDFETCH (UID 3 ENVELOPE (\"Mon, 7 Feb 1994\" \"Re: \\\"hi\\\"\" ((\"Fred\" NIL \"f\" \"x.example\")(NIL NIL \"g\" \"y\")) NIL NIL ((NIL NIL \"to\" NIL)) NIL NIL NIL \"<1@x>\"))\r\n* 4 UIDFETCH (ENVELOPE (NIL NIL ((NIL NIL \"g\" \"y\")) NIL NIL NIL NIL NIL NIL NIL))\r\n";
+        let c = analyze(text.as_bytes(), None);
+        let first = c.responses[1].to_string();
+        assert!(
+            first.contains(" subject \"Re: \\\"hi\\\"\" from Fred <f@x.example>"),
+            "{first}"
+        );
+        let second = c.responses[2].to_string();
+        assert!(second.contains(" subject null from g@y"), "{second}");
+        let json = serde_json::to_value(&c.responses[1]).unwrap();
+        assert_eq!(
+            json["items"]["ENVELOPE"],
+            json!({
+                "bcc": null, "cc": null, "date": "Mon, 7 Feb 1994",
+                "from": [{"address": "f@x.example", "name": "Fred"}, {"address": "g@y", "name": null}],
+                "in_reply_to": null, "message_id": "<1@x>", "reply_to": null, "sender": null,
+                "subject": "Re: \"hi\"", "to": [{"address": "to", "name": null}]
+            })
+        );
+    }
+
     #[test]
     fn fetch_values_may_be_quoted_strings_or_literals() {
         // Spaces and parentheses inside a quoted string are part of it; a
