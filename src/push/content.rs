@@ -600,14 +600,13 @@ fn parse_spanned(
     // made once, where growing by doubling copied a push's responses
     // seven times over. Capped: lines inside a literal are no responses,
     // and a capture may be 1 MiB of them.
-    let mut ends = LineEnds::new(plaintext);
-    let lines = (ends.lfs.len() + 1).min(1024);
+    let lines = (memchr::memchr_iter(b'\n', plaintext).count() + 1).min(1024);
     let mut out = Vec::with_capacity(lines);
     spans.frames.reserve(lines);
     let mut raw_lines = Lines::new(text);
     let mut pos = 0;
     while pos < plaintext.len() {
-        match frame_len(plaintext, pos, &mut spans.literals, &mut ends) {
+        match frame_len(&plaintext[pos..], pos, &mut spans.literals) {
             Ok(Some(n)) => {
                 let line = text.and_then(|t| t.get(pos..pos + n - 2));
                 out.push(parse_one(&plaintext[pos..pos + n], line, &mut raw_lines));
@@ -635,26 +634,22 @@ fn parse_spanned(
     (out, unterminated)
 }
 
-/// The length of the whole response at `start` of `text`, CRLF
-/// included: a line, plus the literals it announces and the line text
-/// after them. `None` when it does not end within `text`; an error when
-/// a literal runs more than a CRLF past the end (the most a missing
-/// final CRLF explains).
+/// The length of the whole response at the start of `b`, CRLF included:
+/// a line, plus the literals it announces and the line text after them.
+/// `None` when it does not end within `b`; an error when a literal runs
+/// more than a CRLF past the end (the most a missing final CRLF explains).
 ///
-/// The data of each literal that ends within `text` is added to
-/// `literals`. `ends` holds the LFs of `text`, searched from `start` on
-/// (frames are read in order).
+/// The data of each literal that ends within `b` is added to `literals`,
+/// offset by `base`.
 fn frame_len(
-    text: &[u8],
-    start: usize,
+    b: &[u8],
+    base: usize,
     literals: &mut Vec<Range<usize>>,
-    ends: &mut LineEnds,
 ) -> Result<Option<usize>, FrameError> {
-    let b = &text[start..];
     let max = b.len() + 2;
     let mut pos = 0;
     loop {
-        let Some(eol) = ends.crlf(text, start + pos).map(|at| at - start) else {
+        let Some(eol) = find_crlf(&b[pos..]).map(|i| i + pos) else {
             return Ok(None);
         };
         let Some(lit) = trailing_literal(&b[pos..eol]) else {
@@ -670,42 +665,22 @@ fn frame_len(
         if end > b.len() as u64 {
             return Ok(None);
         }
-        literals.push(start + eol + 2..start + end as usize);
+        literals.push(base + eol + 2..base + end as usize);
         pos = end as usize;
     }
 }
 
-/// The LFs of a text, found in one pass, and a cursor over them. A text
-/// that is not IMAP is a frame per line: a `memchr` per line restarted
-/// its search for each, and mispredicted where each ended.
-struct LineEnds {
-    lfs: Vec<u32>,
-    next: usize,
-}
-
-impl LineEnds {
-    fn new(text: &[u8]) -> Self {
-        Self {
-            // Offsets fit: a plaintext is at most a capture (1 MiB).
-            lfs: memchr::memchr_iter(b'\n', text)
-                .map(|at| u32::try_from(at).unwrap_or(u32::MAX))
-                .collect(),
-            next: 0,
+/// The first CRLF in `b`.
+fn find_crlf(b: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b'\n', &b[from..]) {
+        let at = from + i;
+        if at > 0 && b[at - 1] == b'\r' {
+            return Some(at - 1);
         }
+        from = at + 1;
     }
-
-    /// Where the first CRLF at or after `from` starts. Offsets before
-    /// `from` are never asked for again.
-    fn crlf(&mut self, text: &[u8], from: usize) -> Option<usize> {
-        while let Some(&lf) = self.lfs.get(self.next) {
-            let lf = lf as usize;
-            if lf > from && text.get(lf - 1) == Some(&b'\r') {
-                return Some(lf - 1);
-            }
-            self.next += 1;
-        }
-        None
-    }
+    None
 }
 
 /// Whether two RAW reasons are the same text. They are mostly the same
@@ -1236,7 +1211,7 @@ mod tests {
             let mut got = Vec::new();
             let mut pos = 0;
             let got_err = loop {
-                match frame_len(text, pos, &mut Vec::new(), &mut LineEnds::new(text)) {
+                match frame_len(&text[pos..], 0, &mut Vec::new()) {
                     Ok(Some(n)) => {
                         got.push(text[pos..pos + n].to_vec());
                         pos += n;
