@@ -98,6 +98,30 @@ pub fn write_content(
                 json_items(out, items, &literals);
                 out.push(b'}');
             }
+            // What every new-mail and expunge push carries, written
+            // directly (as `serde_json` would: fields in declared order).
+            PushResponse::Select { mailbox } => {
+                out.extend_from_slice(b"{\"type\":\"SELECT\",\"mailbox\":");
+                json_str(out, mailbox);
+                out.push(b'}');
+            }
+            PushResponse::Vanished { earlier, uids } => {
+                out.extend_from_slice(b"{\"type\":\"VANISHED\",\"earlier\":");
+                out.extend_from_slice(if *earlier { b"true" } else { b"false" });
+                out.extend_from_slice(b",\"uids\":");
+                json_str(out, uids);
+                out.push(b'}');
+            }
+            PushResponse::Flags { flags } => {
+                out.extend_from_slice(b"{\"type\":\"FLAGS\",\"flags\":[");
+                for (i, f) in flags.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    json_str(out, f);
+                }
+                out.extend_from_slice(b"]}");
+            }
             r => {
                 let _ = serde_json::to_writer(&mut *out, r);
             }
@@ -266,6 +290,8 @@ pub(crate) mod tests {
                 b"\" ((\"A\" NIL \"a\" \"x\")(\"B\" NIL \"b\" \"y\")) NIL NIL NIL NIL NIL NIL NIL))\r\n",
             ]
             .concat(),
+            // Each response written directly, in each of its forms.
+            b"* SELECT \"a \\\"b\\\" \\\\ c\"\r\n* VANISHED (EARLIER) 1:3,5\r\n* FLAGS ()\r\n* 3 EXISTS\r\n* 2 EXPUNGE\r\n".to_vec(),
             b"\xff\xfe invalid UTF-8\r\n".to_vec(),
             Vec::new(),
         ];
