@@ -3,7 +3,6 @@
 //! output keeps input order.
 
 use std::fmt;
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use colored::Colorize;
@@ -215,11 +214,13 @@ pub fn write_json(o: &Outcome, out: &mut Vec<u8>) {
     json_str(out, &d.input);
     out.extend_from_slice(b",\"encoding\":");
     json_str(out, d.encoding);
-    let _ = write!(
-        out,
-        ",\"record_size\":{},\"records\":{},\"padding\":{},",
-        d.record_size, d.records, d.padding
-    );
+    out.extend_from_slice(b",\"record_size\":");
+    crate::json::uint(out, u64::from(d.record_size));
+    out.extend_from_slice(b",\"records\":");
+    crate::json::uint(out, d.records as u64);
+    out.extend_from_slice(b",\"padding\":");
+    crate::json::uint(out, d.padding as u64);
+    out.push(b',');
     crate::push::json::write_content(out, &d.plaintext, &d.responses, &d.warnings, &d.spans);
     if let Some(h) = &d.headers {
         out.extend_from_slice(b",\"headers\":");

@@ -3,7 +3,6 @@
 //! narrated text.
 
 use std::fmt;
-use std::io::Write as _;
 
 use colored::Colorize;
 use serde::Serialize;
@@ -62,7 +61,9 @@ impl PushEvent {
     pub fn write_json(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(b"{\"event\":\"push\",\"received_at\":");
         crate::json::str(out, &self.received_at);
-        let _ = write!(out, ",\"status\":{},\"encoding\":", self.status);
+        out.extend_from_slice(b",\"status\":");
+        crate::json::uint(out, u64::from(self.status));
+        out.extend_from_slice(b",\"encoding\":");
         crate::json::str(out, self.encoding);
         out.extend_from_slice(b",\"headers\":");
         let _ = serde_json::to_writer(&mut *out, &self.headers);

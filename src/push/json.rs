@@ -5,7 +5,6 @@
 //! escaped text (see [`Written`]).
 
 use std::fmt;
-use std::io::Write as _;
 
 use super::content::{same_reason, Address, Envelope, Item, Items, PushResponse, Spans};
 use crate::json::{escape, str as json_str, Written};
@@ -83,11 +82,13 @@ pub fn write_content(
         }
         match r {
             PushResponse::UidFetch { uid: n, items } | PushResponse::Fetch { seq: n, items } => {
-                let (kind, key) = match r {
-                    PushResponse::UidFetch { .. } => ("UIDFETCH", "uid"),
-                    _ => ("FETCH", "seq"),
+                let kind = match r {
+                    PushResponse::UidFetch { .. } => &b"{\"type\":\"UIDFETCH\",\"uid\":"[..],
+                    _ => &b"{\"type\":\"FETCH\",\"seq\":"[..],
                 };
-                let _ = write!(out, "{{\"type\":\"{kind}\",\"{key}\":{n},\"items\":");
+                out.extend_from_slice(kind);
+                crate::json::uint(out, u64::from(*n));
+                out.extend_from_slice(b",\"items\":");
                 // The literals of this response, for values that are one.
                 let first = spans.literals.partition_point(|l| l.start < frame.start);
                 let last = spans.literals.partition_point(|l| l.start < frame.end);
