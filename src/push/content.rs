@@ -238,8 +238,8 @@ pub struct Address {
 /// The text of a RAW response: a part of one copy of the plaintext that
 /// all the push's RAW responses share, or text of its own. A text that
 /// is not IMAP is a RAW response per line, and a `String` each cost an
-/// allocation, a copy and a free per line (about 1.6 µs of a 4 KB
-/// plaintext of short lines, measured against no copy at all).
+/// allocation, a copy and a free per line: shared, reading a 4 KB text
+/// of a hundred lines is 0.3 µs shorter (of 4), counts and all.
 #[derive(Clone)]
 pub struct Line {
     text: Arc<str>,
