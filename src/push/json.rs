@@ -168,19 +168,10 @@ impl Literals<'_> {
 }
 
 fn json_items(out: &mut Vec<u8>, items: &Items, literals: &Literals<'_>) {
-    out.push(b'{');
-    for (i, (k, v)) in items.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        json_str(out, k);
-        out.push(b':');
-        match v {
-            Item::Value(v) => json_value(out, v, literals),
-            Item::Envelope(e) => json_envelope(out, e),
-        }
-    }
-    out.push(b'}');
+    json_object(out, items.iter(), |out, v| match v {
+        Item::Value(v) => json_value(out, v, literals),
+        Item::Envelope(e) => json_envelope(out, e),
+    });
 }
 
 fn json_map(
@@ -188,61 +179,72 @@ fn json_map(
     m: &serde_json::Map<String, serde_json::Value>,
     literals: &Literals<'_>,
 ) {
+    json_object(out, m.iter(), |out, v| json_value(out, v, literals));
+}
+
+/// `{"name":value,…}`, each value written by `value`.
+fn json_object<'a, V: 'a>(
+    out: &mut Vec<u8>,
+    entries: impl Iterator<Item = (&'a String, &'a V)>,
+    mut value: impl FnMut(&mut Vec<u8>, &V),
+) {
     out.push(b'{');
-    for (i, (k, v)) in m.iter().enumerate() {
+    for (i, (k, v)) in entries.enumerate() {
         if i > 0 {
             out.push(b',');
         }
         json_str(out, k);
         out.push(b':');
-        json_value(out, v, literals);
+        value(out, v);
     }
     out.push(b'}');
 }
 
 /// An ENVELOPE as `serde_json` writes it (fields in name order).
 fn json_envelope(out: &mut Vec<u8>, e: &Envelope) {
+    enum Field<'a> {
+        Text(&'a Option<String>),
+        List(&'a Option<Vec<Address>>),
+    }
     let text = |out: &mut Vec<u8>, t: &Option<String>| match t {
         Some(t) => json_str(out, t),
         None => out.extend_from_slice(b"null"),
     };
-    let list = |out: &mut Vec<u8>, l: &Option<Vec<Address>>| match l {
-        Some(l) => {
-            out.push(b'[');
-            for (i, a) in l.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
+    let fields = [
+        ("bcc", Field::List(&e.bcc)),
+        ("cc", Field::List(&e.cc)),
+        ("date", Field::Text(&e.date)),
+        ("from", Field::List(&e.from)),
+        ("in_reply_to", Field::Text(&e.in_reply_to)),
+        ("message_id", Field::Text(&e.message_id)),
+        ("reply_to", Field::List(&e.reply_to)),
+        ("sender", Field::List(&e.sender)),
+        ("subject", Field::Text(&e.subject)),
+        ("to", Field::List(&e.to)),
+    ];
+    for (i, (name, field)) in fields.into_iter().enumerate() {
+        out.push(if i == 0 { b'{' } else { b',' });
+        json_str(out, name);
+        out.push(b':');
+        match field {
+            Field::Text(t) => text(out, t),
+            Field::List(None) => out.extend_from_slice(b"null"),
+            Field::List(Some(l)) => {
+                out.push(b'[');
+                for (i, a) in l.iter().enumerate() {
+                    if i > 0 {
+                        out.push(b',');
+                    }
+                    out.extend_from_slice(b"{\"address\":");
+                    text(out, &a.address);
+                    out.extend_from_slice(b",\"name\":");
+                    text(out, &a.name);
+                    out.push(b'}');
                 }
-                out.extend_from_slice(b"{\"address\":");
-                text(out, &a.address);
-                out.extend_from_slice(b",\"name\":");
-                text(out, &a.name);
-                out.push(b'}');
+                out.push(b']');
             }
-            out.push(b']');
         }
-        None => out.extend_from_slice(b"null"),
-    };
-    out.extend_from_slice(b"{\"bcc\":");
-    list(out, &e.bcc);
-    out.extend_from_slice(b",\"cc\":");
-    list(out, &e.cc);
-    out.extend_from_slice(b",\"date\":");
-    text(out, &e.date);
-    out.extend_from_slice(b",\"from\":");
-    list(out, &e.from);
-    out.extend_from_slice(b",\"in_reply_to\":");
-    text(out, &e.in_reply_to);
-    out.extend_from_slice(b",\"message_id\":");
-    text(out, &e.message_id);
-    out.extend_from_slice(b",\"reply_to\":");
-    list(out, &e.reply_to);
-    out.extend_from_slice(b",\"sender\":");
-    list(out, &e.sender);
-    out.extend_from_slice(b",\"subject\":");
-    text(out, &e.subject);
-    out.extend_from_slice(b",\"to\":");
-    list(out, &e.to);
+    }
     out.push(b'}');
 }
 
