@@ -211,21 +211,20 @@ fn json_envelope(out: &mut Vec<u8>, e: &Envelope) {
         None => out.extend_from_slice(b"null"),
     };
     let fields = [
-        ("bcc", Field::List(&e.bcc)),
-        ("cc", Field::List(&e.cc)),
-        ("date", Field::Text(&e.date)),
-        ("from", Field::List(&e.from)),
-        ("in_reply_to", Field::Text(&e.in_reply_to)),
-        ("message_id", Field::Text(&e.message_id)),
-        ("reply_to", Field::List(&e.reply_to)),
-        ("sender", Field::List(&e.sender)),
-        ("subject", Field::Text(&e.subject)),
-        ("to", Field::List(&e.to)),
+        (&b"\"bcc\":"[..], Field::List(&e.bcc)),
+        (&b"\"cc\":"[..], Field::List(&e.cc)),
+        (&b"\"date\":"[..], Field::Text(&e.date)),
+        (&b"\"from\":"[..], Field::List(&e.from)),
+        (&b"\"in_reply_to\":"[..], Field::Text(&e.in_reply_to)),
+        (&b"\"message_id\":"[..], Field::Text(&e.message_id)),
+        (&b"\"reply_to\":"[..], Field::List(&e.reply_to)),
+        (&b"\"sender\":"[..], Field::List(&e.sender)),
+        (&b"\"subject\":"[..], Field::Text(&e.subject)),
+        (&b"\"to\":"[..], Field::List(&e.to)),
     ];
     for (i, (name, field)) in fields.into_iter().enumerate() {
         out.push(if i == 0 { b'{' } else { b',' });
-        json_str(out, name);
-        out.push(b':');
+        out.extend_from_slice(name);
         match field {
             Field::Text(t) => text(out, t),
             Field::List(None) => out.extend_from_slice(b"null"),
