@@ -280,6 +280,9 @@ pub(crate) mod tests {
             b"not IMAP \"at\" all\\\r\n\x00\x1b[0m\r\nno CRLF".to_vec(),
             // Two reasons in turn: each RAW response says its own.
             b"x\r\n* HELLO\r\ny\r\n* HELLO again\r\nz\r\n".to_vec(),
+            // Runs of two reasons in turn: each run's separator says its
+            // own reason, not the last one written.
+            b"a\r\nb\r\n* HELLO\r\n* HELLO again\r\nc\r\nd\r\n".to_vec(),
             // A literal and other strings of the same length but other
             // text in one response: only the literal is its copy.
             [
