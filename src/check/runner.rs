@@ -4,6 +4,11 @@
 //! (also when it failed, timed out, or the run was interrupted). Checks
 //! that wait a window for something not to happen run side by side, each
 //! on an endpoint of its own, when the server can reach more than one.
+//! The others then each get a fresh endpoint too: a push the server was
+//! already sending for the previous check's subscription (deleting it
+//! does not call the push back) lands on an endpoint no check reads,
+//! instead of passing for the next check's token push. With one
+//! `--public-url` or a self-signed endpoint they share one, as before.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -405,7 +410,13 @@ pub async fn run(
             continue;
         }
         progress(Progress::Started(check));
-        let cx = shared.ctx(shared_ep.take().expect("the endpoint is back"));
+        // A fresh endpoint per check when the server can reach more than
+        // one: a push still in flight for the previous check's (deleted)
+        // subscriptions cannot land in this check's events.
+        let own_ep = shared.own_endpoint().await;
+        let is_own = own_ep.is_some();
+        let ep = own_ep.unwrap_or_else(|| shared_ep.take().expect("the endpoint is back"));
+        let cx = shared.ctx(ep);
         let outcome = tokio::select! {
             o = run_one(check, cx) => Some(o),
             _ = interrupted() => None,
@@ -415,7 +426,9 @@ pub async fn run(
             break;
         };
         let cleanup = remove_subscriptions(&base, &cx.ledger).await;
-        shared_ep = Some(cx.ep);
+        if !is_own {
+            shared_ep = Some(cx.ep);
+        }
         if connection_error || cleanup.is_err() {
             if let Err(e) = base.open(Login::Required).await {
                 aborted = Some(format!("the connection to the server failed: {e}"));
