@@ -205,12 +205,6 @@ impl Item {
     }
 }
 
-impl From<Value> for Item {
-    fn from(v: Value) -> Self {
-        Self::Value(v)
-    }
-}
-
 /// An ENVELOPE (RFC 9051 §7.5.2): its strings as they read (quoted
 /// strings lose their escapes), each address list as `{name, address}`
 /// entries, NIL as `None`. Fields in name order, as JSON shows them.

@@ -73,7 +73,6 @@ pub enum EceError {
 /// that `hkdf` spends again per call: a push's key and nonce take
 /// 0.78 µs this way against 1.12 µs (measured on the corpus machine of
 /// `benches/decode_corpus.rs`).
-#[derive(Clone)]
 pub(crate) struct Hmac {
     inner: Context,
     outer: Context,
