@@ -609,11 +609,11 @@ fn parse_spanned(
             }
             Ok(None) => break,
             Err(e) => {
-                let line = raw_lines.line(&String::from_utf8_lossy(plaintext));
-                out.push(PushResponse::Raw {
-                    line,
-                    why: e.to_string().into(),
-                });
+                out.push(raw(
+                    &mut raw_lines,
+                    &String::from_utf8_lossy(plaintext),
+                    e.to_string(),
+                ));
                 spans.frames.push(0..plaintext.len());
                 return (out, false);
             }
@@ -924,10 +924,7 @@ fn unquoted<'a>(v: &'a [u8], text: Option<&'a str>) -> Option<Cow<'a, str>> {
         // A slice of known text is text if it starts and ends between
         // characters, which is checked at its ends rather than throughout.
         let known = text.and_then(|t| t.get(s.i - lit.len()..s.i));
-        return Some(match known.or_else(|| std::str::from_utf8(lit).ok()) {
-            Some(t) => Cow::Borrowed(t),
-            None => String::from_utf8_lossy(lit),
-        });
+        return Some(known.map_or_else(|| utf8(lit), Cow::Borrowed));
     }
     let t = std::str::from_utf8(v).ok()?;
     if t.eq_ignore_ascii_case("NIL") {
@@ -1020,16 +1017,18 @@ fn item_json(upper: &str, v: &[u8], text: Option<&str>) -> Result<Value, &'stati
         {
             Ok(unquote(v, text).map_or(Value::Null, Value::from))
         }
-        _ => Ok(Value::from(text.map_or_else(|| utf8(v), str::to_owned))),
+        _ => Ok(Value::from(
+            text.map_or_else(|| utf8(v).into_owned(), str::to_owned),
+        )),
     }
 }
 
 /// `b` as text, replacing what is not UTF-8 (the check alone when it is,
 /// which is the rule: the lossy walk is several times slower).
-fn utf8(b: &[u8]) -> String {
+fn utf8(b: &[u8]) -> Cow<'_, str> {
     match std::str::from_utf8(b) {
-        Ok(t) => t.to_owned(),
-        Err(_) => String::from_utf8_lossy(b).into_owned(),
+        Ok(t) => Cow::Borrowed(t),
+        Err(_) => String::from_utf8_lossy(b),
     }
 }
 
