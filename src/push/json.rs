@@ -29,12 +29,14 @@ pub fn write_content(
     out.extend_from_slice(b",\"responses\":[");
     // RAW responses come in runs (text that is not IMAP is one per line)
     // with one reason, so a RAW object is left open after its line, and
-    // what goes between two of a run (`","why":…},{"type":"RAW","line":"`)
-    // is copied from where it was first written: per line, two copies.
+    // what closes it and opens the next (`","why":…},{"type":"RAW","line":"`,
+    // which depends on the closing one's reason alone) is copied from where
+    // it was last written for that reason: per line, two copies.
     const OPEN_RAW: &[u8] = b"{\"type\":\"RAW\",\"line\":\"";
     // The reason of the RAW object left open.
     let mut open: Option<&str> = None;
-    // The last separator written between two RAW lines, with its reason.
+    // The last separator written between two RAW objects, with the reason
+    // of the one it closes.
     let mut between: Option<(&str, std::ops::Range<usize>)> = None;
     let close = |out: &mut Vec<u8>, why: &str| {
         out.extend_from_slice(b"\",\"why\":");
@@ -45,21 +47,16 @@ pub fn write_content(
         let frame = spans.frames.get(i).cloned().unwrap_or_default();
         if let PushResponse::Raw { line, why } = r {
             match open {
-                Some(w) if same_reason(w, why) => match &between {
-                    Some((b, at)) if same_reason(b, why) => out.extend_from_within(at.clone()),
+                Some(w) => match &between {
+                    Some((b, at)) if same_reason(b, w) => out.extend_from_within(at.clone()),
                     _ => {
                         let start = out.len();
-                        close(out, why);
+                        close(out, w);
                         out.push(b',');
                         out.extend_from_slice(OPEN_RAW);
-                        between = Some((why, start..out.len()));
+                        between = Some((w, start..out.len()));
                     }
                 },
-                Some(w) => {
-                    close(out, w);
-                    out.push(b',');
-                    out.extend_from_slice(OPEN_RAW);
-                }
                 None => {
                     if i > 0 {
                         out.push(b',');
