@@ -966,9 +966,15 @@ fn fetch_items(b: &[u8], text: Option<&str>) -> Result<Items, &'static str> {
         if !s.eat(b' ') {
             return Err("expected a space after an item name");
         }
-        let start = s.i;
-        let v = s.value()?;
-        let value = item_value(&name, v, text.and_then(|t| t.get(start..s.i)))?;
+        // An ENVELOPE is read where it stands: skipping it first to find
+        // its end read its three hundred-odd bytes twice.
+        let value = if name == "ENVELOPE" {
+            Item::Envelope(Box::new(envelope(&mut s)?))
+        } else {
+            let start = s.i;
+            let v = s.value()?;
+            Item::Value(item_json(&name, v, text.and_then(|t| t.get(start..s.i)))?)
+        };
         items.insert(name, value);
         s.eat(b' ');
     }
@@ -978,16 +984,8 @@ fn fetch_items(b: &[u8], text: Option<&str>) -> Result<Items, &'static str> {
     Ok(items)
 }
 
-/// The value of item `upper` (its name in upper case); `text` is `v`
-/// when known to be UTF-8.
-fn item_value(upper: &str, v: &[u8], text: Option<&str>) -> Result<Item, &'static str> {
-    if upper == "ENVELOPE" {
-        return envelope(v).map(|e| Item::Envelope(Box::new(e)));
-    }
-    item_json(upper, v, text).map(Item::Value)
-}
-
-/// [`item_value`] for items other than ENVELOPE.
+/// The value of item `upper` (its name in upper case), other than
+/// ENVELOPE; `text` is `v` when known to be UTF-8.
 fn item_json(upper: &str, v: &[u8], text: Option<&str>) -> Result<Value, &'static str> {
     let number = || {
         std::str::from_utf8(v)
@@ -1039,12 +1037,12 @@ fn too_deep(b: &[u8]) -> bool {
     nesting_depth(b, MAX_NESTING) > MAX_NESTING
 }
 
-/// Reads an ENVELOPE value (see [`Envelope`]). Its shape is fixed (a
-/// list of address lists of addresses), so the reader does not recurse,
-/// and whatever else a sender nests is refused by the shape.
-fn envelope(v: &[u8]) -> Result<Envelope, &'static str> {
+/// Reads an ENVELOPE value (see [`Envelope`]) at the cursor, and leaves
+/// the cursor after it. Its shape is fixed (a list of address lists of
+/// addresses), so the reader does not recurse, and whatever else a sender
+/// nests is refused by the shape.
+fn envelope(s: &mut Scan<'_>) -> Result<Envelope, &'static str> {
     const BAD: &str = "ENVELOPE does not parse";
-    let mut s = Scan { b: v, i: 0 };
     if !s.eat(b'(') {
         return Err(BAD);
     }
@@ -1054,7 +1052,7 @@ fn envelope(v: &[u8]) -> Result<Envelope, &'static str> {
         date: s.nstring().ok_or(BAD)?,
         ..Envelope::default()
     };
-    space(&mut s)?;
+    space(s)?;
     e.subject = s.nstring().ok_or(BAD)?;
     for list in [
         &mut e.from,
@@ -1064,14 +1062,14 @@ fn envelope(v: &[u8]) -> Result<Envelope, &'static str> {
         &mut e.cc,
         &mut e.bcc,
     ] {
-        space(&mut s)?;
+        space(s)?;
         *list = s.addresses().ok_or(BAD)?;
     }
-    space(&mut s)?;
+    space(s)?;
     e.in_reply_to = s.nstring().ok_or(BAD)?;
-    space(&mut s)?;
+    space(s)?;
     e.message_id = s.nstring().ok_or(BAD)?;
-    if !s.eat(b')') || s.i != v.len() {
+    if !s.eat(b')') {
         return Err(BAD);
     }
     Ok(e)
