@@ -590,11 +590,12 @@ fn parse_spanned(
     text: Option<&str>,
     spans: &mut Spans,
 ) -> (Vec<PushResponse>, bool) {
-    // At most a response per line (plus an unterminated last one): room
-    // made once, where growing by doubling copied a push's responses
-    // seven times over. Capped: lines inside a literal are no responses,
-    // and a capture may be 1 MiB of them.
-    let lines = (memchr::memchr_iter(b'\n', plaintext).count() + 1).min(1024);
+    // Room made once for a response per 32 bytes, where growing by
+    // doubling copied a push's responses seven times over: more than the
+    // lines of any push but one of very short lines (which grows past
+    // it), without a pass to count them (lines inside a literal are no
+    // responses anyway). Capped: a capture may be 1 MiB.
+    let lines = (plaintext.len() / 32 + 2).min(1024);
     let mut out = Vec::with_capacity(lines);
     spans.frames.reserve(lines);
     let mut raw_lines = Lines::new(text);
@@ -742,28 +743,30 @@ fn parse_one(frame: &[u8], line: Option<&str>, lines: &mut Lines<'_>) -> PushRes
         return raw(lines, &text, "not a response a push is expected to carry");
     };
     let (kind, items) = rest.split_once(' ').unwrap_or((rest, ""));
-    match kind.to_ascii_uppercase().as_str() {
-        "EXISTS" if items.is_empty() => PushResponse::Exists { count: n },
-        "EXPUNGE" if items.is_empty() => PushResponse::Expunge { seq: n },
-        "UIDFETCH" | "FETCH" => {
-            // An offset into the bytes: literals may not be UTF-8, and in
-            // the lossy text a replacement character is longer than the
-            // byte it replaces. "* ", the number and the keyword are ASCII.
-            let start = (2 + first.len() + 1 + kind.len() + 1).min(body.len());
-            // Valid text is passed along: the literals in it need no check.
-            let known = match &text {
-                Cow::Borrowed(t) => t.get(start..),
-                Cow::Owned(_) => None,
-            };
-            match fetch_items(&body[start..], known) {
-                Ok(items) if kind.eq_ignore_ascii_case("UIDFETCH") => {
-                    PushResponse::UidFetch { uid: n, items }
-                }
-                Ok(items) => PushResponse::Fetch { seq: n, items },
-                Err(why) => raw(lines, &text, format!("{kind} item list: {why}")),
-            }
-        }
-        _ => raw(lines, &text, "not a response a push is expected to carry"),
+    // The keyword compared in any case, not upper-cased into a String.
+    let is = |word: &str| kind.eq_ignore_ascii_case(word);
+    if items.is_empty() && is("EXISTS") {
+        return PushResponse::Exists { count: n };
+    }
+    if items.is_empty() && is("EXPUNGE") {
+        return PushResponse::Expunge { seq: n };
+    }
+    if !(is("UIDFETCH") || is("FETCH")) {
+        return raw(lines, &text, "not a response a push is expected to carry");
+    }
+    // An offset into the bytes: literals may not be UTF-8, and in the
+    // lossy text a replacement character is longer than the byte it
+    // replaces. "* ", the number and the keyword are ASCII.
+    let start = (2 + first.len() + 1 + kind.len() + 1).min(body.len());
+    // Valid text is passed along: the literals in it need no check.
+    let known = match &text {
+        Cow::Borrowed(t) => t.get(start..),
+        Cow::Owned(_) => None,
+    };
+    match fetch_items(&body[start..], known) {
+        Ok(items) if is("UIDFETCH") => PushResponse::UidFetch { uid: n, items },
+        Ok(items) => PushResponse::Fetch { seq: n, items },
+        Err(why) => raw(lines, &text, format!("{kind} item list: {why}")),
     }
 }
 
