@@ -73,7 +73,7 @@ impl<'a> Written<'a> {
             // a branch. Escaping line by line would end a loop the CPU
             // cannot predict twice a line.
             let mut marks = vec![0; text.len() / 16 + 1];
-            let n = escape_marked(out, start, text, &mut marks);
+            let n = escape_marking(out, start, text, |i, m| marks[i] = m);
             for &p in points {
                 let at = match cuts.last() {
                     Some(&(q, _)) if q == p => continue,
@@ -171,9 +171,23 @@ pub fn escape(out: &mut Vec<u8>, b: &[u8]) {
 /// longer than that (the caller truncates), and must be at least
 /// `n + ROOM` long. Room is made as escapes need it, never per call, so
 /// that many short strings cost no more than one long one.
-fn escape_at(out: &mut Vec<u8>, mut n: usize, b: &[u8]) -> usize {
+fn escape_at(out: &mut Vec<u8>, n: usize, b: &[u8]) -> usize {
+    escape_marking(out, n, b, |_, _| {})
+}
+
+/// [`escape_at`], telling `mark` where the output of each sixteen-byte
+/// block starts, and of the shorter last one, even if empty: `mark(i, m)`
+/// when `b[16 * i]` is written at `m`.
+#[inline(always)]
+fn escape_marking(
+    out: &mut Vec<u8>,
+    mut n: usize,
+    b: &[u8],
+    mut mark: impl FnMut(usize, usize),
+) -> usize {
     let mut blocks = b.chunks_exact(16);
     for (i, block) in (&mut blocks).enumerate() {
+        mark(i, n);
         if out.len() < n + ROOM {
             let rest = b.len() - 16 * i;
             out.resize(n + ROOM + rest * 2, 0);
@@ -188,6 +202,7 @@ fn escape_at(out: &mut Vec<u8>, mut n: usize, b: &[u8]) -> usize {
         }
         n += put(o, block);
     }
+    mark(b.len() / 16, n);
     if out.len() < n + ROOM {
         out.resize(n + ROOM, 0);
     }
@@ -198,36 +213,6 @@ fn escape_at(out: &mut Vec<u8>, mut n: usize, b: &[u8]) -> usize {
 /// whole and places the cuts afterwards: one per 64 bytes (a RAW line is
 /// about forty, an IMAP push has a handful of cuts in 4 KB).
 const DENSE: usize = 64;
-
-/// [`escape_at`] over the whole of `b`, noting in `marks` (one per
-/// sixteen-byte block and one for the shorter last, even if empty) where
-/// the output of each block starts: `marks[i]` is where `b[16 * i]` is
-/// written.
-fn escape_marked(out: &mut Vec<u8>, mut n: usize, b: &[u8], marks: &mut [usize]) -> usize {
-    let mut blocks = b.chunks_exact(16);
-    let (marks, last) = marks.split_at_mut(b.len() / 16);
-    for ((i, block), mark) in (&mut blocks).enumerate().zip(marks) {
-        *mark = n;
-        if out.len() < n + ROOM {
-            let rest = b.len() - 16 * i;
-            out.resize(n + ROOM + rest * 2, 0);
-        }
-        let o = &mut out[n..n + ROOM];
-        o[..16].copy_from_slice(block);
-        let lo = u64::from_le_bytes(block[..8].try_into().expect("8 bytes"));
-        let hi = u64::from_le_bytes(block[8..].try_into().expect("8 bytes"));
-        if specials(lo) | specials(hi) == 0 {
-            n += 16;
-            continue;
-        }
-        n += put(o, block);
-    }
-    last[0] = n;
-    if out.len() < n + ROOM {
-        out.resize(n + ROOM, 0);
-    }
-    n + put(&mut out[n..n + ROOM], blocks.remainder())
-}
 
 /// How many bytes more than one each byte of `b` before `p` in its
 /// sixteen-byte block is written as (1 for `\n`-style escapes, 5 for
