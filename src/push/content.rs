@@ -1331,6 +1331,35 @@ mod tests {
 
     /// Frames are cut as the IMAP framer cuts them: literals, a missing
     /// final CRLF, and a literal that runs past the end.
+    /// Each response's span is its frame without the CRLF, so that a RAW
+    /// line is the text at its span (the JSON writer copies it from there).
+    #[test]
+    fn spans_are_the_frames_without_crlf() {
+        let text = "x\r\n* 1 EXISTS\r\n\r\n* NOPE\r\n* 2 FETCH (BODY[] {2}\r\nab)\r\ntail";
+        let c = analyze(text.as_bytes(), None);
+        let frames: Vec<&str> = c.spans.frames.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(
+            frames,
+            [
+                "x",
+                "* 1 EXISTS",
+                "",
+                "* NOPE",
+                "* 2 FETCH (BODY[] {2}\r\nab)",
+                "tail"
+            ]
+        );
+        for (r, span) in c.responses.iter().zip(&frames) {
+            if let PushResponse::Raw { line, .. } = r {
+                assert_eq!(line.as_str(), *span);
+            }
+        }
+        assert_eq!(
+            c.spans.literals,
+            [text.find("ab)").unwrap()..text.find("ab)").unwrap() + 2]
+        );
+    }
+
     #[test]
     fn frames_match_the_framer() {
         for text in [
