@@ -1042,8 +1042,6 @@ fn utf8(b: &[u8]) -> Cow<'_, str> {
     }
 }
 
-/// Whether `b` nests parentheses deeper than imap-proto may be handed
-/// (its parsers recurse per level; the depth is the sender's choice).
 /// The flags of a `* FLAGS (flag-list)` frame (CRLF included), read as
 /// `imap-proto` reads them, its leniencies included: `\*` as a flag, `]`
 /// in a keyword, one space before `)`, spaces before the CRLF, any byte
@@ -1094,6 +1092,9 @@ fn flag_perm(b: &[u8]) -> Option<(&str, &[u8])> {
     Some((flag, &b[len..]))
 }
 
+/// Whether `b` nests parentheses deeper than the client's parser is
+/// handed them (imap-proto's parsers recurse per level; the depth is the
+/// sender's choice): said of a FLAGS frame that does not read.
 fn too_deep(b: &[u8]) -> bool {
     use crate::imap::response::{nesting_depth, MAX_NESTING};
     nesting_depth(b, MAX_NESTING) > MAX_NESTING
