@@ -292,8 +292,6 @@ fn put(o: &mut [u8], bytes: &[u8]) -> usize {
 /// falsely; the caller only asks whether there is any.)
 #[inline(always)]
 fn specials(x: u64) -> u64 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
     let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
     (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
         | zero(x ^ (ONES * u64::from(b'"')))
