@@ -168,7 +168,8 @@ fn parse_keyword(keyword: &str, rest: Option<&str>) -> Result<ExtResponse, Parse
 /// quoted string, or a literal), quoted-specials unescaped; read as
 /// `imap-proto`'s `astring` reads it (a test compares the two on generated
 /// text), leniencies included: any byte but NUL and the controls is an
-/// atom character, a quoted string holds any byte but NUL, CR and LF.
+/// atom character, a quoted string holds any byte but NUL, CR and LF. One
+/// difference: a literal may not hold NUL (RFC 9051's CHAR8).
 /// Read directly: its parser combinators, and the copy they needed (a
 /// streaming parser wants the CRLF back), cost a fifth of reading a
 /// new-mail push.
@@ -206,7 +207,9 @@ fn astring(arg: &str) -> Option<String> {
             }
             let size: u32 = digits.parse().ok()?;
             let data = arg[close + 1..].strip_prefix("\r\n")?;
-            (data.len() == size as usize).then(|| data.to_owned())
+            // CHAR8: no NUL, which imap-proto lets through (and which no
+            // encoder can write back but as a literal8, which is no astring).
+            (data.len() == size as usize && !data.contains('\0')).then(|| data.to_owned())
         }
         _ => {
             // ASTRING-CHAR: not NUL or another control, nor ( ) { SP % * " \.
@@ -277,6 +280,23 @@ mod tests {
         );
     }
 
+    /// Found by the webpush_response fuzz target: a literal holds CHAR8,
+    /// not NUL; read, `\0` made a name the server writes back as a
+    /// literal8, which SELECT's astring is not.
+    #[test]
+    fn select_literal_mailbox_holds_no_nul() {
+        assert!(matches!(
+            parse("SELECT {1}\r\n\0"),
+            Some(Err(ParseError::Syntax { .. }))
+        ));
+        assert_eq!(
+            parse("SELECT {2}\r\nab").unwrap().unwrap(),
+            ExtResponse::Select {
+                mailbox: "ab".into()
+            }
+        );
+    }
+
     /// The server writes mailbox `a\b "c"` as `"a\\b \"c\""`; the name
     /// read back must be the one written, not its escaped form (found by
     /// the webpush_response fuzz target's encode/parse round trip).
@@ -317,6 +337,8 @@ mod tests {
                     }
                     Some(out)
                 }
+                // Where this reader is stricter: NUL in a literal.
+                Ok((b"\r\n", m)) if m.contains('\0') => None,
                 Ok((b"\r\n", m)) => Some(m.into_owned()),
                 _ => None,
             }
