@@ -293,7 +293,7 @@ _imapwebpush() {
             return 0
             ;;
         imapwebpush__subcmd__check)
-            opts="-s -u -v -h -V --keys --listen --public-url --tls-self-signed --http --tls-cert --tls-key --list --only --skip --strict --include-slow --retry-window --format --output --mailbox --count --server --tls --user --password-command --ca-file --insecure --json --color --verbose --timeout --help --version"
+            opts="-s -u -v -h -V --keys --listen --public-url --tls-self-signed --http --tls-cert --tls-key --list --only --skip --strict --include-slow --retry-window --format --output --mailbox --server --tls --user --password-command --ca-file --insecure --json --color --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -343,10 +343,6 @@ _imapwebpush() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --count)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -391,40 +387,12 @@ _imapwebpush() {
             return 0
             ;;
         imapwebpush__subcmd__completions)
-            opts="-s -u -v -h -V --server --tls --user --password-command --ca-file --insecure --json --color --verbose --timeout --help --version bash elvish fish powershell zsh"
+            opts="-v -h -V --json --color --verbose --timeout --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --server)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -s)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --tls)
-                    COMPREPLY=($(compgen -W "implicit starttls none" -- "${cur}"))
-                    return 0
-                    ;;
-                --user)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -u)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --password-command)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --ca-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -441,7 +409,7 @@ _imapwebpush() {
             return 0
             ;;
         imapwebpush__subcmd__decode)
-            opts="-s -u -v -h -V --keys --private-key --auth --server --tls --user --password-command --ca-file --insecure --json --color --verbose --timeout --help --version"
+            opts="-v -h -V --keys --private-key --auth --json --color --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -456,34 +424,6 @@ _imapwebpush() {
                     return 0
                     ;;
                 --auth)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --server)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -s)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --tls)
-                    COMPREPLY=($(compgen -W "implicit starttls none" -- "${cur}"))
-                    return 0
-                    ;;
-                --user)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -u)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --password-command)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -503,40 +443,12 @@ _imapwebpush() {
             return 0
             ;;
         imapwebpush__subcmd__demo)
-            opts="-s -u -v -h -V --server --tls --user --password-command --ca-file --insecure --json --color --verbose --timeout --help --version"
+            opts="-v -h -V --json --color --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --server)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -s)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --tls)
-                    COMPREPLY=($(compgen -W "implicit starttls none" -- "${cur}"))
-                    return 0
-                    ;;
-                --user)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -u)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --password-command)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --ca-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -869,40 +781,12 @@ _imapwebpush() {
             return 0
             ;;
         imapwebpush__subcmd__keys)
-            opts="-s -u -v -h -V --server --tls --user --password-command --ca-file --insecure --json --color --verbose --timeout --help --version generate show help"
+            opts="-v -h -V --json --color --verbose --timeout --help --version generate show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --server)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -s)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --tls)
-                    COMPREPLY=($(compgen -W "implicit starttls none" -- "${cur}"))
-                    return 0
-                    ;;
-                --user)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -u)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --password-command)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --ca-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -919,41 +803,13 @@ _imapwebpush() {
             return 0
             ;;
         imapwebpush__subcmd__keys__subcmd__generate)
-            opts="-s -u -v -h -V --out --force --server --tls --user --password-command --ca-file --insecure --json --color --verbose --timeout --help --version"
+            opts="-v -h -V --out --force --json --color --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --out)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --server)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -s)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --tls)
-                    COMPREPLY=($(compgen -W "implicit starttls none" -- "${cur}"))
-                    return 0
-                    ;;
-                --user)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -u)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --password-command)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1029,7 +885,7 @@ _imapwebpush() {
             return 0
             ;;
         imapwebpush__subcmd__keys__subcmd__show)
-            opts="-s -u -v -h -V --keys --endpoint --qr --force --server --tls --user --password-command --ca-file --insecure --json --color --verbose --timeout --help --version"
+            opts="-v -h -V --keys --endpoint --qr --force --json --color --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1040,34 +896,6 @@ _imapwebpush() {
                     return 0
                     ;;
                 --endpoint)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --server)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -s)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --tls)
-                    COMPREPLY=($(compgen -W "implicit starttls none" -- "${cur}"))
-                    return 0
-                    ;;
-                --user)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -u)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --password-command)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1087,7 +915,7 @@ _imapwebpush() {
             return 0
             ;;
         imapwebpush__subcmd__listen)
-            opts="-s -u -v -h -V --keys --listen --public-url --tls-self-signed --http --tls-cert --tls-key --count --vapid --reply --server --tls --user --password-command --ca-file --insecure --json --color --verbose --timeout --help --version"
+            opts="-v -h -V --keys --listen --public-url --tls-self-signed --http --tls-cert --tls-key --count --vapid --reply --json --color --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1122,34 +950,6 @@ _imapwebpush() {
                     return 0
                     ;;
                 --reply)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --server)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -s)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --tls)
-                    COMPREPLY=($(compgen -W "implicit starttls none" -- "${cur}"))
-                    return 0
-                    ;;
-                --user)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -u)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --password-command)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1273,7 +1073,7 @@ _imapwebpush() {
             return 0
             ;;
         imapwebpush__subcmd__serve)
-            opts="-s -u -v -h -V --listen --tls-listen --tls-cert --tls-key --cert-out --account --admin --vapid-key --vapid-subject --push-ca --allow-http-endpoints --allow-plaintext-login --retry-delay --max-literal --max-subscriptions --max-connections --max-account-bytes --fault --server --tls --user --password-command --ca-file --insecure --json --color --verbose --timeout --help --version"
+            opts="-v -h -V --listen --tls-listen --tls-cert --tls-key --cert-out --account --admin --vapid-key --vapid-subject --push-ca --allow-http-endpoints --allow-plaintext-login --retry-delay --max-literal --max-subscriptions --max-connections --max-account-bytes --fault --json --color --verbose --timeout --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1341,34 +1141,6 @@ _imapwebpush() {
                     ;;
                 --fault)
                     COMPREPLY=($(compgen -W "no-vapid-response no-webpush-response activate-without-ack skip-ack-push wrong-urgency oversize-push no-select-before-fetch bad-jwt-aud long-jwt-exp no-jwt-sub ignore-silence keep-after-410 ignore-retry-after no-webpush-capability extension-before-login malformed-vapid-key accept-http-endpoint accept-bad-keys ignore-delete refuse-unknown-delete reusable-token accept-unknown-token empty-lwebpush forget-silence silence-unknown-ok wrong-vapid-key wrong-encryption-key fetch-not-uidfetch no-vanished short-ttl topic-on-every-push ignore-enabled push-twice non-v4-token retry5xx-at-once" -- "${cur}"))
-                    return 0
-                    ;;
-                --server)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -s)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --tls)
-                    COMPREPLY=($(compgen -W "implicit starttls none" -- "${cur}"))
-                    return 0
-                    ;;
-                --user)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -u)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --password-command)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --ca-file)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)

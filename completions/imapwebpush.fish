@@ -195,20 +195,12 @@ complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l tls-k
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l count -d 'Exit after N pushes (for subscribe: after the ACKWEBPUSH push, which does not count)' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l vapid -d 'The server\'s VAPID key (base64url, uncompressed P-256) that pushes must be signed with' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l reply -d 'Answer pushes with this status (and Retry-After seconds) instead of 201, e.g. 410 or 429:120' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
-starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
-none\t'Plaintext. Passwords cross the network in clear; only when asked by name'"
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -s u -l user -d 'User to log in as' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l password-command -d 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l ca-file -d 'Extra trust roots (PEM) besides the webpki roots; repeatable' -r -F
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l color -d 'When to color human output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l timeout -d 'Network timeout in seconds (connect, handshake, every read)' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l tls-self-signed -d 'Serve https with a certificate from a throwaway CA made now (its CA file\'s path is printed); on loopback the local CA is the default'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l http -d 'Serve plain http, even on loopback (the draft requires https: only for servers that allow http endpoints)'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l insecure -d 'Skip certificate verification (a warning is printed)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -l json -d 'Machine-readable output: one JSON document or one object per line'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand listen" -s h -l help -d 'Print help'
@@ -226,7 +218,6 @@ json\t''
 junit\t''"
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l output -d 'Write the report to FILE instead of stdout' -r -F
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l mailbox -d 'Mailbox to append test messages to (default: imapwebpush-check, created and deleted)' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l count -d 'Exit after N pushes (for subscribe: after the ACKWEBPUSH push, which does not count)' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
 starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
@@ -316,36 +307,20 @@ ignore-enabled\t'Capabilities ENABLEd before WEBPUSH are not applied to its push
 push-twice\t'Every push about a mailbox change is sent twice (§7: one push per change)'
 non-v4-token\t'Tokens are shaped as UUIDs of version 1, not random version 4 (§6.4)'
 retry5xx-at-once\t'After a 5xx the next attempt goes at once, with no wait (§7.4)'"
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
-starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
-none\t'Plaintext. Passwords cross the network in clear; only when asked by name'"
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -s u -l user -d 'User to log in as' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l password-command -d 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l ca-file -d 'Extra trust roots (PEM) besides the webpki roots; repeatable' -r -F
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l color -d 'When to color human output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l timeout -d 'Network timeout in seconds (connect, handshake, every read)' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l allow-http-endpoints -d 'Accept http:// endpoints (loopback testing only; the draft requires https)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l allow-plaintext-login -d 'Allow LOGIN and AUTHENTICATE without TLS (loopback testing only)'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l insecure -d 'Skip certificate verification (a warning is printed)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l json -d 'Machine-readable output: one JSON document or one object per line'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -s V -l version -d 'Print version'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
-starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
-none\t'Plaintext. Passwords cross the network in clear; only when asked by name'"
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -s u -l user -d 'User to log in as' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -l password-command -d 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -l ca-file -d 'Extra trust roots (PEM) besides the webpki roots; repeatable' -r -F
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -l color -d 'When to color human output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -l timeout -d 'Network timeout in seconds (connect, handshake, every read)' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -l insecure -d 'Skip certificate verification (a warning is printed)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -l json -d 'Machine-readable output: one JSON document or one object per line'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -s h -l help -d 'Print help'
@@ -353,34 +328,18 @@ complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand demo" -s V -l ve
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -l keys -d 'Keys file (default: $XDG_DATA_HOME/imapwebpush/keys.json)' -r -F
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -l private-key -d 'The subscriber\'s private key (base64url 32-byte scalar), instead of --keys' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -l auth -d 'The auth secret (base64url 16 bytes), with --private-key' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
-starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
-none\t'Plaintext. Passwords cross the network in clear; only when asked by name'"
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -s u -l user -d 'User to log in as' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -l password-command -d 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -l ca-file -d 'Extra trust roots (PEM) besides the webpki roots; repeatable' -r -F
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -l color -d 'When to color human output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -l timeout -d 'Network timeout in seconds (connect, handshake, every read)' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -l insecure -d 'Skip certificate verification (a warning is printed)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -l json -d 'Machine-readable output: one JSON document or one object per line'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -s h -l help -d 'Print help'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand decode" -s V -l version -d 'Print version'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
-starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
-none\t'Plaintext. Passwords cross the network in clear; only when asked by name'"
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -s u -l user -d 'User to log in as' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -l password-command -d 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -l ca-file -d 'Extra trust roots (PEM) besides the webpki roots; repeatable' -r -F
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -l color -d 'When to color human output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -l timeout -d 'Network timeout in seconds (connect, handshake, every read)' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -l insecure -d 'Skip certificate verification (a warning is printed)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -l json -d 'Machine-readable output: one JSON document or one object per line'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -s h -l help -d 'Print help'
@@ -389,39 +348,23 @@ complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -f -a "show" -d 'Print the keys as a W3C PushSubscription JSON'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and not __fish_seen_subcommand_from generate show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -l out -d 'Where to write (default: $XDG_DATA_HOME/imapwebpush/keys.json)' -r -F
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
-starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
-none\t'Plaintext. Passwords cross the network in clear; only when asked by name'"
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -s u -l user -d 'User to log in as' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -l password-command -d 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -l ca-file -d 'Extra trust roots (PEM) besides the webpki roots; repeatable' -r -F
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -l color -d 'When to color human output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -l timeout -d 'Network timeout in seconds (connect, handshake, every read)' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -l force -d 'Replace an existing file'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -l insecure -d 'Skip certificate verification (a warning is printed)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -l json -d 'Machine-readable output: one JSON document or one object per line'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -s h -l help -d 'Print help'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from generate" -s V -l version -d 'Print version'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -l keys -d 'Keys file (default: $XDG_DATA_HOME/imapwebpush/keys.json)' -r -F
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -l endpoint -d 'The endpoint URL to put in the JSON (else null)' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
-starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
-none\t'Plaintext. Passwords cross the network in clear; only when asked by name'"
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -s u -l user -d 'User to log in as' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -l password-command -d 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -l ca-file -d 'Extra trust roots (PEM) besides the webpki roots; repeatable' -r -F
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -l color -d 'When to color human output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -l timeout -d 'Network timeout in seconds (connect, handshake, every read)' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -l qr -d 'Also draw the JSON as a terminal QR code'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -l force -d 'Read the file even if other users can read it'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -l insecure -d 'Skip certificate verification (a warning is printed)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -l json -d 'Machine-readable output: one JSON document or one object per line'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
@@ -429,18 +372,10 @@ complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "generate" -d 'Generate a P-256 keypair and auth secret into a file (mode 0600)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print the keys as a W3C PushSubscription JSON'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand keys; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -s s -l server -d 'Server: imaps://host[:993] (TLS), imap://host[:143] (STARTTLS), or host[:port] (TLS)' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -l tls -d 'Override the URL\'s scheme; "none" (plaintext) must be asked for by name' -r -f -a "implicit\t'TLS from the first byte (imaps://, port 993)'
-starttls\t'Plain TCP upgraded with STARTTLS (imap://, port 143); refuses to go on if the server does not offer it'
-none\t'Plaintext. Passwords cross the network in clear; only when asked by name'"
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -s u -l user -d 'User to log in as' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -l password-command -d 'Command whose first line of output is the password (else IMAPWEBPUSH_PASSWORD, else a prompt on a terminal)' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -l ca-file -d 'Extra trust roots (PEM) besides the webpki roots; repeatable' -r -F
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -l color -d 'When to color human output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -l timeout -d 'Network timeout in seconds (connect, handshake, every read)' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -l insecure -d 'Skip certificate verification (a warning is printed)'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -l json -d 'Machine-readable output: one JSON document or one object per line'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -s v -l verbose -d 'Trace the protocol on stderr as C:/S: lines, credentials shown as ***'
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand completions" -s h -l help -d 'Print help'

@@ -93,6 +93,58 @@ impl Cli {
     }
 }
 
+impl Cli {
+    /// The command line that completion scripts are generated from:
+    /// [`Cli::clap`] less what it hides. The generators of `clap_complete`
+    /// offer hidden options as readily as visible ones, so the commands
+    /// that never log in would be completed with `--server`, `--tls` and
+    /// the rest. Here the connection options are the top level's own
+    /// (`imapwebpush -s URL getvapid`) and each client command's, and not
+    /// global; `check` has no `--count`.
+    pub fn for_completion() -> clap::Command {
+        use clap::CommandFactory;
+        let is_client = |a: &clap::Arg| CLIENT_OPTIONS.contains(&a.get_id().as_str());
+        let cmd = Self::command();
+        let client: Vec<clap::Arg> = cmd
+            .get_arguments()
+            .filter(|a| is_client(a))
+            .map(|a| a.clone().global(false))
+            .collect();
+        cmd.mut_args(|a| if is_client(&a) { a.global(false) } else { a })
+            .mut_subcommands(|sc| match sc.get_name() {
+                name if NOT_CLIENTS.contains(&name) => sc,
+                "check" => without_arg(&sc, "count").args(client.iter().cloned()),
+                _ => sc.args(client.iter().cloned()),
+            })
+    }
+}
+
+/// `cmd` (a command without subcommands) without its argument `id`: clap
+/// can hide an argument but not remove one. What the completion
+/// generators read is kept: name, descriptions, the other arguments.
+fn without_arg(cmd: &clap::Command, id: &str) -> clap::Command {
+    debug_assert!(cmd.get_subcommands().next().is_none());
+    let mut out = clap::Command::new(cmd.get_name().to_owned())
+        .args(cmd.get_arguments().filter(|a| a.get_id() != id).cloned());
+    if let Some(about) = cmd.get_about() {
+        out = out.about(about.clone());
+    }
+    if let Some(about) = cmd.get_long_about() {
+        out = out.long_about(about.clone());
+    }
+    // The groups (derive makes one per flattened struct), less `id` too.
+    for g in cmd.get_groups() {
+        let mut g = g.clone();
+        out = out.group(
+            clap::ArgGroup::new(g.get_id().clone())
+                .args(g.get_args().filter(|a| *a != id).cloned())
+                .multiple(g.is_multiple())
+                .required(g.is_required_set()),
+        );
+    }
+    out
+}
+
 /// The options that say how to reach and log in to a server.
 const CLIENT_OPTIONS: [&str; 6] = [
     "server",
@@ -365,6 +417,7 @@ mod tests {
     fn verify_app() {
         Cli::command().debug_assert();
         Cli::clap().debug_assert();
+        Cli::for_completion().debug_assert();
     }
 
     /// The hidden copies of the connection options parse as the visible

@@ -259,6 +259,90 @@ fn only_commands_that_log_in_list_the_connection_options() {
     out.expect_code(0);
 }
 
+/// The completion scripts offered `--server`, `--tls` and the rest after
+/// `decode`, `serve` and the other commands that never log in (clap's
+/// generators complete hidden options too), and `--count` after `check`.
+/// Each command is completed with the options its help lists.
+#[test]
+fn completions_offer_what_each_command_lists() {
+    let connection = [
+        "-s",
+        "--server",
+        "--tls",
+        "-u",
+        "--user",
+        "--password-command",
+        "--ca-file",
+        "--insecure",
+    ];
+    let bash = Bin::new().run(&["completions", "bash"]).stdout();
+    // A command's block starts `imapwebpush__subcmd__NAME)` and its first
+    // `opts="…"` line lists what it completes.
+    let opts = |path: &str| -> Vec<String> {
+        let (_, block) = bash
+            .split_once(&format!("imapwebpush__subcmd__{path})"))
+            .unwrap_or_else(|| panic!("no block for {path}"));
+        let line = block
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("opts=\""))
+            .unwrap_or_else(|| panic!("no opts for {path}"));
+        line.trim_end_matches('"')
+            .split(' ')
+            .map(str::to_owned)
+            .collect()
+    };
+    for c in [
+        "serve",
+        "listen",
+        "demo",
+        "decode",
+        "keys",
+        "completions",
+        "keys__subcmd__show",
+    ] {
+        let offered = opts(c);
+        for o in connection {
+            assert!(!offered.iter().any(|x| x == o), "bash completes {c} {o}");
+        }
+        assert!(offered.iter().any(|x| x == "--json"), "{c}: {offered:?}");
+    }
+    for c in ["getvapid", "webpush", "subscribe", "check", "repl"] {
+        let offered = opts(c);
+        for o in connection {
+            assert!(
+                offered.iter().any(|x| x == o),
+                "bash does not complete {c} {o}"
+            );
+        }
+    }
+    assert!(!opts("check").iter().any(|x| x == "--count"));
+    assert!(opts("listen").iter().any(|x| x == "--count"));
+    // The top level keeps them: `imapwebpush -s URL getvapid`.
+    let top = bash
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("opts=\"-s "))
+        .expect("the top level's opts");
+    assert!(top.contains("--password-command"), "{top}");
+    // zsh, fish, elvish and PowerShell alike: decode's part names no
+    // connection option.
+    let zsh = Bin::new().run(&["completions", "zsh"]).stdout();
+    let (_, decode) = zsh.split_once("\n(decode)\n").expect("zsh: decode");
+    let decode = decode.split_once(";;").expect("zsh: decode's end").0;
+    assert!(decode.contains("--private-key"), "{decode}");
+    assert!(!decode.contains("--server"), "{decode}");
+    let fish = Bin::new().run(&["completions", "fish"]).stdout();
+    assert!(!fish.contains("using_subcommand decode\" -s s -l server"));
+    for shell in ["elvish", "powershell"] {
+        let script = Bin::new().run(&["completions", shell]).stdout();
+        let (_, decode) = script
+            .split_once("imapwebpush;decode'")
+            .unwrap_or_else(|| panic!("{shell}: decode"));
+        let decode = &decode[..decode.find("imapwebpush;keys'").unwrap_or(decode.len())];
+        assert!(decode.contains("private-key"), "{shell}: {decode}");
+        assert!(!decode.contains("password-command"), "{shell}: {decode}");
+    }
+}
+
 #[test]
 fn capability_without_user_shows_the_greeting_capabilities() {
     let p = Peer::start(

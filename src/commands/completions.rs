@@ -35,7 +35,7 @@ pub fn run(cx: &Context, a: &CompletionsArgs) -> anyhow::Result<Exit> {
 /// the option is typed (global options may come before or after the
 /// command).
 fn script(shell: Shell) -> Vec<u8> {
-    let mut cmd = Cli::clap();
+    let mut cmd = Cli::for_completion();
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut cmd, "imapwebpush", &mut buf);
     if shell == Shell::Fish {
