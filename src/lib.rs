@@ -37,6 +37,7 @@ pub mod fuzzing;
 pub mod imap;
 pub mod json;
 pub mod localca;
+pub mod net;
 pub mod ops;
 pub mod output;
 pub mod push;

@@ -494,6 +494,41 @@ fn deeply_nested_push_content_is_kept_raw() {
     }
 }
 
+/// 200 clients connecting to `serve` at once lost the connections over
+/// tokio's default accept queue (128): each came back a second later, when
+/// its SYN was sent again. The server's listeners (plaintext and TLS) and
+/// the endpoint's now hold 1024 (`imapwebpush::net::BACKLOG`). Shown
+/// without a clock: on a single-threaded runtime the test holds the thread,
+/// so nothing is accepted while 300 connections are made, and each
+/// completes only if the kernel keeps it in the queue (past it, the SYN is
+/// dropped and the connect times out).
+#[tokio::test(flavor = "current_thread")]
+async fn bursts_of_connections_wait_to_be_accepted() {
+    let rig = Rig::start_with(|c| c.tls_listen = Some(([127, 0, 0, 1], 0).into())).await;
+    let (ep, _) = rig.endpoint(None).await;
+    let listeners = [
+        ("IMAP", rig.server.addr),
+        ("IMAPS", rig.server.tls_addr.expect("a TLS listener")),
+        ("endpoint", ep.local_addr),
+    ];
+    // The kernel caps every queue at net.core.somaxconn (4096 since Linux
+    // 5.4, 128 before).
+    let cap: usize = std::fs::read_to_string("/proc/sys/net/core/somaxconn")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(4096);
+    let n = 300.min(cap);
+    for (name, addr) in listeners {
+        let held: Vec<std::net::TcpStream> = (0..n)
+            .map(|i| {
+                std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(3))
+                    .unwrap_or_else(|e| panic!("{name}: connection {i} not held for accept: {e}"))
+            })
+            .collect();
+        assert_eq!(held.len(), n);
+    }
+}
+
 // ------------------------------------------------------------ measurement
 
 /// Not a pass/fail test (`cargo test --release -- --ignored

@@ -232,9 +232,8 @@ fn random_token() -> String {
 
 /// Binds and starts the endpoint.
 pub async fn start(config: EndpointConfig) -> Result<EndpointHandle, EndpointError> {
-    let listener = TcpListener::bind(config.listen)
-        .await
-        .map_err(|e| EndpointError::Listen(config.listen, e))?;
+    let listener =
+        crate::net::listen(config.listen).map_err(|e| EndpointError::Listen(config.listen, e))?;
     let local_addr = listener
         .local_addr()
         .map_err(|e| EndpointError::Listen(config.listen, e))?;

@@ -194,18 +194,13 @@ pub async fn start(config: ServerConfig) -> Result<ServerHandle, ServerError> {
         None => Identity::generate(&["localhost", "127.0.0.1", "::1"])?,
     };
     let tls = identity.server_config(&[b"imap"])?;
-    let listener = TcpListener::bind(config.listen)
-        .await
-        .map_err(|e| ServerError::Listen(config.listen, e))?;
+    let listener =
+        crate::net::listen(config.listen).map_err(|e| ServerError::Listen(config.listen, e))?;
     let addr = listener
         .local_addr()
         .map_err(|e| ServerError::Listen(config.listen, e))?;
     let tls_listener = match config.tls_listen {
-        Some(a) => Some(
-            TcpListener::bind(a)
-                .await
-                .map_err(|e| ServerError::Listen(a, e))?,
-        ),
+        Some(a) => Some(crate::net::listen(a).map_err(|e| ServerError::Listen(a, e))?),
         None => None,
     };
     let tls_addr = tls_listener.as_ref().and_then(|l| l.local_addr().ok());
