@@ -213,6 +213,7 @@ complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l tls-ke
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l only -d 'Run only these checks: IDs or globs, comma-separated or repeated (e.g. "5.2/*")' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l skip -d 'Leave out these checks: IDs or globs, comma-separated or repeated' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l retry-window -d 'Seconds to watch for a retry that should wait 5 minutes (after 429 without Retry-After, or 5xx)' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l token-lifetime -d 'Seconds the server\'s tokens live (§6.4 says 600); 6.4/token-expires waits that long and 10 s more, then expects NO' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l format -d 'Report format (--json is --format json)' -r -f -a "human\t''
 json\t''
 junit\t''"
@@ -306,6 +307,7 @@ topic-on-every-push\t'Every push carries a Topic header, new mail too (§7.2 SHO
 ignore-enabled\t'Capabilities ENABLEd before WEBPUSH are not applied to its pushes: no MODSEQ with CONDSTORE (§5.2)'
 push-twice\t'Every push about a mailbox change is sent twice (§7: one push per change)'
 non-v4-token\t'Tokens are shaped as UUIDs of version 1, not random version 4 (§6.4)'
+token-never-expires\t'Tokens are accepted however old, past their 10 minutes (§6.4 SHOULD)'
 retry5xx-at-once\t'After a 5xx the next attempt goes at once, with no wait (§7.4)'"
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand serve" -l color -d 'When to color human output (NO_COLOR is honoured)' -r -f -a "auto\t''
 always\t''
@@ -401,4 +403,4 @@ complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand help; and __fish
 complete -c imapwebpush -l tls -x -a "implicit starttls none"
 complete -c imapwebpush -l color -x -a "auto always never"
 complete -c imapwebpush -l format -x -a "human json junit"
-complete -c imapwebpush -l fault -x -a "no-vapid-response no-webpush-response activate-without-ack skip-ack-push wrong-urgency oversize-push no-select-before-fetch bad-jwt-aud long-jwt-exp no-jwt-sub ignore-silence keep-after-410 ignore-retry-after no-webpush-capability extension-before-login malformed-vapid-key accept-http-endpoint accept-bad-keys ignore-delete refuse-unknown-delete reusable-token accept-unknown-token empty-lwebpush forget-silence silence-unknown-ok wrong-vapid-key wrong-encryption-key fetch-not-uidfetch no-vanished short-ttl topic-on-every-push ignore-enabled push-twice non-v4-token retry5xx-at-once"
+complete -c imapwebpush -l fault -x -a "no-vapid-response no-webpush-response activate-without-ack skip-ack-push wrong-urgency oversize-push no-select-before-fetch bad-jwt-aud long-jwt-exp no-jwt-sub ignore-silence keep-after-410 ignore-retry-after no-webpush-capability extension-before-login malformed-vapid-key accept-http-endpoint accept-bad-keys ignore-delete refuse-unknown-delete reusable-token accept-unknown-token empty-lwebpush forget-silence silence-unknown-ok wrong-vapid-key wrong-encryption-key fetch-not-uidfetch no-vanished short-ttl topic-on-every-push ignore-enabled push-twice non-v4-token token-never-expires retry5xx-at-once"

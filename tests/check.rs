@@ -60,13 +60,38 @@ impl EndpointCerts {
 /// `serve` in process, with the real clock, trusting the check's endpoint
 /// CA, and `faults`.
 fn serve(rt: &tokio::runtime::Runtime, certs: &EndpointCerts, faults: &[Fault]) -> Rig {
+    serve_tokens_for(rt, certs, faults, 600)
+}
+
+/// [`serve`], its tokens living `lifetime` seconds.
+fn serve_tokens_for(
+    rt: &tokio::runtime::Runtime,
+    certs: &EndpointCerts,
+    faults: &[Fault],
+    lifetime: u64,
+) -> Rig {
     rt.block_on(Rig::start_with(|c| {
         c.clock = std::sync::Arc::new(SystemClock);
         c.push_trust = Trust::with_ca_pem(&certs.ca_pem).unwrap();
         c.retry_delay = Duration::from_secs(300);
         c.faults = Faults::new(faults.iter().copied());
+        c.token_lifetime = Duration::from_secs(lifetime);
     }))
 }
+
+/// The lifetime of `serve`'s tokens where `6.4/token-expires` runs, and
+/// what it is told (`--token-lifetime`), so that it waits seconds rather
+/// than ten minutes.
+const SHORT_TOKEN_LIFETIME: u64 = 3;
+
+/// The arguments that run `6.4/token-expires` against [`serve`].
+const TOKEN_EXPIRES: [&str; 5] = [
+    "--only",
+    "6.4/token-expires",
+    "--include-slow",
+    "--token-lifetime",
+    "3",
+];
 
 /// `check` against the rig, with `extra` arguments; JSON report.
 fn check(rig: &Rig, bin: &Bin, certs: &EndpointCerts, extra: &[&str]) -> crate::support::Run {
@@ -194,6 +219,7 @@ const CAUGHT_BY: &[(Fault, &str)] = &[
     (Fault::IgnoreEnabled, "5.2/enabled-condstore-modseq"),
     (Fault::PushTwice, "7.1/new-mail-one-push"),
     (Fault::NonV4Token, "6.4/token-is-uuid-v4"),
+    (Fault::TokenNeverExpires, "6.4/token-expires"),
     (Fault::Retry5xxAtOnce, "7.4/wait-after-5xx"),
 ];
 
@@ -210,13 +236,14 @@ fn every_fault_of_serve_makes_its_check_fail() {
     let bin = Bin::new().env("IMAPWEBPUSH_PASSWORD", "demo");
     let certs = EndpointCerts::new(bin.home.path());
     for (fault, id) in CAUGHT_BY {
-        let rig = serve(&rt, &certs, &[*fault]);
-        let run = check(
-            &rig,
-            &bin,
-            &certs,
-            &["--format", "json", "--strict", "--only", id],
-        );
+        let mut args = vec!["--format", "json", "--strict", "--only", id];
+        let rig = if *id == TOKEN_EXPIRES[1] {
+            args.extend_from_slice(&TOKEN_EXPIRES);
+            serve_tokens_for(&rt, &certs, &[*fault], SHORT_TOKEN_LIFETIME)
+        } else {
+            serve(&rt, &certs, &[*fault])
+        };
+        let run = check(&rig, &bin, &certs, &args);
         let report = run.json();
         let r = result(&report, id);
         assert!(
@@ -232,6 +259,26 @@ fn every_fault_of_serve_makes_its_check_fail() {
         assert_eq!(report["summary"]["total"], 1, "{report:#}");
         drop(rig);
     }
+}
+
+/// The slow check of §6.4 (skipped by the run of every other check):
+/// a token acknowledged after its lifetime is refused, and the check
+/// passes. (`--fault token-never-expires` makes it fail, above.)
+#[test]
+fn an_expired_token_is_refused_and_the_slow_check_passes() {
+    let rt = runtime();
+    let bin = Bin::new().env("IMAPWEBPUSH_PASSWORD", "demo");
+    let certs = EndpointCerts::new(bin.home.path());
+    let rig = serve_tokens_for(&rt, &certs, &[], SHORT_TOKEN_LIFETIME);
+    let mut args = vec!["--format", "json", "--strict"];
+    args.extend_from_slice(&TOKEN_EXPIRES);
+    let run = check(&rig, &bin, &certs, &args);
+    let report = run.json();
+    let r = result(&report, "6.4/token-expires");
+    assert_eq!(r["result"], "pass", "{r:#}");
+    assert_eq!(report["summary"]["total"], 1, "{report:#}");
+    run.expect_code(0);
+    assert_eq!(TOKEN_EXPIRES[4], SHORT_TOKEN_LIFETIME.to_string());
 }
 
 #[test]

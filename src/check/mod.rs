@@ -62,7 +62,7 @@ impl Check {
     pub fn deadline(&self, o: &Options) -> Duration {
         let base = o.timeout.max(Duration::from_secs(10)) * 2;
         if self.slow {
-            base + Duration::from_secs(11 * 60)
+            base + Duration::from_secs(11 * 60).max(o.token_lifetime + Duration::from_secs(70))
         } else if self.windowed {
             base + o.retry_window
         } else {

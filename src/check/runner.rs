@@ -38,6 +38,9 @@ pub struct Options {
     pub include_slow: bool,
     /// How long to watch for a retry that should wait 5 minutes.
     pub retry_window: Duration,
+    /// How long the server's tokens live (§6.4: 10 minutes), which
+    /// `6.4/token-expires` waits before it expects NO.
+    pub token_lifetime: Duration,
     /// `--mailbox`; `None`: create [`DEFAULT_MAILBOX`] and delete it after.
     pub mailbox: Option<String>,
     pub endpoint: EndpointSpec,

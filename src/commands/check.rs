@@ -40,6 +40,9 @@ pub struct CheckArgs {
     /// Seconds to watch for a retry that should wait 5 minutes (after 429 without Retry-After, or 5xx)
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
     pub retry_window: u64,
+    /// Seconds the server's tokens live (§6.4 says 600); 6.4/token-expires waits that long and 10 s more, then expects NO
+    #[arg(long, value_name = "SECS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub token_lifetime: u64,
     /// Report format (--json is --format json)
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Human)]
     pub format: Format,
@@ -89,6 +92,7 @@ pub async fn run(cx: &Context, a: &CheckArgs) -> anyhow::Result<Exit> {
         strict: a.strict,
         include_slow: a.include_slow,
         retry_window: Duration::from_secs(a.retry_window),
+        token_lifetime: Duration::from_secs(a.token_lifetime),
         mailbox: a.mailbox.clone(),
         endpoint: a.endpoint.spec(),
         timeout: Duration::from_secs(cx.global.timeout),

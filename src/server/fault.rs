@@ -75,6 +75,8 @@ pub enum Fault {
     PushTwice,
     /// Tokens are shaped as UUIDs of version 1, not random version 4 (§6.4)
     NonV4Token,
+    /// Tokens are accepted however old, past their 10 minutes (§6.4 SHOULD)
+    TokenNeverExpires,
     /// After a 5xx the next attempt goes at once, with no wait (§7.4)
     Retry5xxAtOnce,
 }

@@ -81,6 +81,8 @@ pub struct ServerConfig {
     pub max_connections: usize,
     /// Message bytes one account may store (APPEND past it: `NO [OVERQUOTA]`).
     pub max_account_bytes: usize,
+    /// How long an ACKWEBPUSH token is accepted (§6.4: 10 minutes).
+    pub token_lifetime: Duration,
     pub clock: Arc<dyn Clock>,
 }
 
@@ -107,6 +109,7 @@ impl ServerConfig {
             max_subscriptions: 32,
             max_connections: 1000,
             max_account_bytes: 256 << 20,
+            token_lifetime: store::TOKEN_LIFETIME,
             clock: Arc::new(SystemClock),
         }
     }
@@ -219,6 +222,7 @@ pub async fn start(config: ServerConfig) -> Result<ServerHandle, ServerError> {
         store::Limits {
             max_subscriptions: config.max_subscriptions,
             max_account_bytes: config.max_account_bytes,
+            token_lifetime: config.token_lifetime,
         },
         out_tx,
     ));

@@ -244,6 +244,9 @@ pub struct Limits {
     /// Message bytes per account, all mailboxes together; an APPEND past
     /// it is refused with `NO [OVERQUOTA]` (RFC 9208 §4.3).
     pub max_account_bytes: usize,
+    /// How long an ACKWEBPUSH token is accepted ([`TOKEN_LIFETIME`], as
+    /// §6.4 says; shorter in tests of `6.4/token-expires`, which waits it).
+    pub token_lifetime: Duration,
 }
 
 impl Default for Limits {
@@ -251,6 +254,7 @@ impl Default for Limits {
         Self {
             max_subscriptions: 32,
             max_account_bytes: 256 << 20,
+            token_lifetime: TOKEN_LIFETIME,
         }
     }
 }

@@ -74,8 +74,9 @@ impl Store {
         let (serial, version) = (sub.serial, sub.version);
         let info = Self::info(sub, now);
         let target = Self::target(user, sub);
+        let lifetime = self.token_lifetime();
         acct.tokens
-            .retain(|t| now.duration_since(t.issued).unwrap_or_default() <= TOKEN_LIFETIME);
+            .retain(|t| now.duration_since(t.issued).unwrap_or_default() <= lifetime);
         if acct.tokens.len() >= MAX_TOKENS {
             acct.tokens.remove(0);
         }
@@ -117,7 +118,7 @@ impl Store {
         let pos = acct.tokens.iter().position(|t| t.token == token)?;
         let t = &acct.tokens[pos];
         let age = now.duration_since(t.issued).unwrap_or_default();
-        let valid = age <= TOKEN_LIFETIME && t.generation == generation;
+        let valid = age <= self.token_lifetime() && t.generation == generation;
         let (serial, version) = (t.serial, t.version);
         if !self.faults.has(Fault::ReusableToken) {
             acct.tokens.remove(pos);
@@ -131,6 +132,16 @@ impl Store {
             .find(|s| s.serial == serial && s.version == version)?;
         sub.state = SubState::Active { generation };
         Some(Self::info(sub, now))
+    }
+
+    /// How long a token is accepted: for ever with the fault that breaks
+    /// §6.4.
+    fn token_lifetime(&self) -> Duration {
+        if self.faults.has(Fault::TokenNeverExpires) {
+            Duration::MAX
+        } else {
+            self.limits.token_lifetime
+        }
     }
 
     /// §5.4, in creation order.
