@@ -30,6 +30,8 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod datetime;
+#[cfg(test)]
+mod differential;
 pub mod endpoint;
 pub mod exit;
 #[doc(hidden)]
