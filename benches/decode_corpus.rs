@@ -92,6 +92,7 @@ fn all(s: &Setup) -> usize {
 /// same load from the rest of the machine, large enough that the clock's
 /// cost is nothing.
 const ROUND: usize = 200;
+const _: () = assert!(corpus::COUNT % ROUND == 0, "rounds cover the corpus");
 
 /// The ratio to the floor, per round: a round of [`ROUND`] ECDHs and a
 /// round of the same [`ROUND`] payloads, in turn, over the corpus several

@@ -246,7 +246,7 @@ Register-ArgumentCompleter -Native -CommandName 'imapwebpush' -ScriptBlock {
             [CompletionResult]::new('--only', '--only', [CompletionResultType]::ParameterName, 'Run only these checks: IDs or globs, comma-separated or repeated (e.g. "5.2/*")')
             [CompletionResult]::new('--skip', '--skip', [CompletionResultType]::ParameterName, 'Leave out these checks: IDs or globs, comma-separated or repeated')
             [CompletionResult]::new('--retry-window', '--retry-window', [CompletionResultType]::ParameterName, 'Seconds to watch for a retry that should wait 5 minutes (after 429 without Retry-After, or 5xx)')
-            [CompletionResult]::new('--token-lifetime', '--token-lifetime', [CompletionResultType]::ParameterName, 'Seconds the server''s tokens live (§6.4 says 600); 6.4/token-expires waits that long and 10 s more, then expects NO')
+            [CompletionResult]::new('--token-lifetime', '--token-lifetime', [CompletionResultType]::ParameterName, 'Seconds the server''s tokens live (§6.4 says 600): with --include-slow, 6.4/token-expires waits that long and 10 s more, then expects NO (less than the server''s lifetime fails a conforming server)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Report format (--json is --format json)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the report to FILE instead of stdout')
             [CompletionResult]::new('--mailbox', '--mailbox', [CompletionResultType]::ParameterName, 'Mailbox to append test messages to (default: imapwebpush-check, created and deleted)')

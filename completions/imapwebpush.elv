@@ -234,7 +234,7 @@ set edit:completion:arg-completer[imapwebpush] = {|@words|
             cand --only 'Run only these checks: IDs or globs, comma-separated or repeated (e.g. "5.2/*")'
             cand --skip 'Leave out these checks: IDs or globs, comma-separated or repeated'
             cand --retry-window 'Seconds to watch for a retry that should wait 5 minutes (after 429 without Retry-After, or 5xx)'
-            cand --token-lifetime 'Seconds the server''s tokens live (§6.4 says 600); 6.4/token-expires waits that long and 10 s more, then expects NO'
+            cand --token-lifetime 'Seconds the server''s tokens live (§6.4 says 600): with --include-slow, 6.4/token-expires waits that long and 10 s more, then expects NO (less than the server''s lifetime fails a conforming server)'
             cand --format 'Report format (--json is --format json)'
             cand --output 'Write the report to FILE instead of stdout'
             cand --mailbox 'Mailbox to append test messages to (default: imapwebpush-check, created and deleted)'

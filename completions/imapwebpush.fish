@@ -213,7 +213,7 @@ complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l tls-ke
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l only -d 'Run only these checks: IDs or globs, comma-separated or repeated (e.g. "5.2/*")' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l skip -d 'Leave out these checks: IDs or globs, comma-separated or repeated' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l retry-window -d 'Seconds to watch for a retry that should wait 5 minutes (after 429 without Retry-After, or 5xx)' -r
-complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l token-lifetime -d 'Seconds the server\'s tokens live (§6.4 says 600); 6.4/token-expires waits that long and 10 s more, then expects NO' -r
+complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l token-lifetime -d 'Seconds the server\'s tokens live (§6.4 says 600): with --include-slow, 6.4/token-expires waits that long and 10 s more, then expects NO (less than the server\'s lifetime fails a conforming server)' -r
 complete -c imapwebpush -n "__fish_imapwebpush_using_subcommand check" -l format -d 'Report format (--json is --format json)' -r -f -a "human\t''
 json\t''
 junit\t''"

@@ -58,11 +58,11 @@ impl Cli {
         Self::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
     }
 
-    /// The command line as parsed, documented and completed. The client's
-    /// connection options are global (they may follow the command name),
-    /// but commands that never log in to a server as a client do not list
-    /// them in their help, man page or completions; given anyway, they are
-    /// accepted and have no effect.
+    /// The command line as parsed and documented (completions come from
+    /// [`Cli::for_completion`]). The client's connection options are global
+    /// (they may follow the command name), but commands that never log in
+    /// to a server as a client do not list them in their help or man page;
+    /// given anyway, they are accepted and have no effect.
     pub fn clap() -> clap::Command {
         use clap::CommandFactory;
         let mut cmd = Self::command();
@@ -94,8 +94,9 @@ impl Cli {
 }
 
 impl Cli {
-    /// The command line that completion scripts are generated from:
-    /// [`Cli::clap`] less what it hides. The generators of `clap_complete`
+    /// The command line that completion scripts are generated from: the
+    /// derived one, as [`Cli::clap`] shows it, less what that hides (keep
+    /// the two in step). The generators of `clap_complete`
     /// offer hidden options as readily as visible ones, so the commands
     /// that never log in would be completed with `--server`, `--tls` and
     /// the rest. Here the connection options are the top level's own
@@ -121,11 +122,14 @@ impl Cli {
 
 /// `cmd` (a command without subcommands) without its argument `id`: clap
 /// can hide an argument but not remove one. What the completion
-/// generators read is kept: name, descriptions, the other arguments.
+/// generators read is kept: name, descriptions, visible aliases, whether
+/// it is hidden, the other arguments and the groups.
 fn without_arg(cmd: &clap::Command, id: &str) -> clap::Command {
     debug_assert!(cmd.get_subcommands().next().is_none());
     let mut out = clap::Command::new(cmd.get_name().to_owned())
-        .args(cmd.get_arguments().filter(|a| a.get_id() != id).cloned());
+        .args(cmd.get_arguments().filter(|a| a.get_id() != id).cloned())
+        .visible_aliases(cmd.get_visible_aliases().map(str::to_owned))
+        .hide(cmd.is_hide_set());
     if let Some(about) = cmd.get_about() {
         out = out.about(about.clone());
     }

@@ -331,6 +331,8 @@ fn completions_offer_what_each_command_lists() {
     assert!(decode.contains("--private-key"), "{decode}");
     assert!(!decode.contains("--server"), "{decode}");
     let fish = Bin::new().run(&["completions", "fish"]).stdout();
+    assert!(fish.contains("using_subcommand decode\" -l private-key"));
+    assert!(fish.contains("using_subcommand check\" -s s -l server"));
     assert!(!fish.contains("using_subcommand decode\" -s s -l server"));
     for shell in ["elvish", "powershell"] {
         let script = Bin::new().run(&["completions", shell]).stdout();

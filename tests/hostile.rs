@@ -502,6 +502,7 @@ fn deeply_nested_push_content_is_kept_raw() {
 /// so nothing is accepted while 300 connections are made, and each
 /// completes only if the kernel keeps it in the queue (past it, the SYN is
 /// dropped and the connect times out).
+#[cfg(target_os = "linux")]
 #[tokio::test(flavor = "current_thread")]
 async fn bursts_of_connections_wait_to_be_accepted() {
     let rig = Rig::start_with(|c| c.tls_listen = Some(([127, 0, 0, 1], 0).into())).await;
@@ -517,6 +518,12 @@ async fn bursts_of_connections_wait_to_be_accepted() {
         .ok()
         .and_then(|s| s.trim().parse().ok())
         .unwrap_or(4096);
+    if cap <= 128 {
+        eprintln!(
+            "net.core.somaxconn is {cap}: no queue can be longer than tokio's; not shown here"
+        );
+        return;
+    }
     let n = 300.min(cap);
     for (name, addr) in listeners {
         let held: Vec<std::net::TcpStream> = (0..n)

@@ -275,7 +275,7 @@ pub static CATALOGUE: &[Check] = &[
         id: "6.4/token-expires",
         section: "6.4",
         level: Level::Should,
-        title: "A token is refused (NO) once its 10 minutes have passed",
+        title: "A token is refused (NO) once its lifetime (10 minutes) has passed",
         requirement: "The token SHOULD be valid for 10 minutes. (§6.4); NO - The token doesn't exist or is expired (§5.3)",
         slow: true,
         windowed: true,

@@ -551,7 +551,10 @@ pub async fn token_expires(cx: &mut Ctx) -> Verdict {
     match o.status {
         Status::No => Ok(()),
         _ => Err(fail(
-            "NO for a token issued more than 10 minutes ago",
+            format!(
+                "NO for a token issued more than its lifetime ({} s) ago",
+                cx.options.token_lifetime.as_secs()
+            ),
             tagged(&o),
         )),
     }

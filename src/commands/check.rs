@@ -40,7 +40,7 @@ pub struct CheckArgs {
     /// Seconds to watch for a retry that should wait 5 minutes (after 429 without Retry-After, or 5xx)
     #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
     pub retry_window: u64,
-    /// Seconds the server's tokens live (§6.4 says 600); 6.4/token-expires waits that long and 10 s more, then expects NO
+    /// Seconds the server's tokens live (§6.4 says 600): with --include-slow, 6.4/token-expires waits that long and 10 s more, then expects NO (less than the server's lifetime fails a conforming server)
     #[arg(long, value_name = "SECS", default_value_t = 600, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub token_lifetime: u64,
     /// Report format (--json is --format json)

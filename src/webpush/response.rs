@@ -167,8 +167,9 @@ fn parse_keyword(keyword: &str, rest: Option<&str>) -> Result<ExtResponse, Parse
 /// The text of `arg` when all of it is one RFC 9051 astring (an atom, a
 /// quoted string, or a literal), quoted-specials unescaped; read as
 /// `imap-proto`'s `astring` reads it (a test compares the two on generated
-/// text), leniencies included: any byte but NUL and the controls is an
-/// atom character, a quoted string holds any byte but NUL, CR and LF. One
+/// text), leniencies included: any byte from 0x20 up (DEL and 8-bit bytes
+/// too) but the atom-specials is an atom character, `]` too; a quoted
+/// string holds any byte but NUL, CR and LF. One
 /// difference: a literal may not hold NUL (RFC 9051's CHAR8).
 /// Read directly: its parser combinators, and the copy they needed (a
 /// streaming parser wants the CRLF back), cost a fifth of reading a
@@ -212,7 +213,8 @@ fn astring(arg: &str) -> Option<String> {
             (data.len() == size as usize && !data.contains('\0')).then(|| data.to_owned())
         }
         _ => {
-            // ASTRING-CHAR: not NUL or another control, nor ( ) { SP % * " \.
+            // ASTRING-CHAR as imap-proto has it: not below 0x20 (DEL and
+            // 8-bit bytes pass), nor ( ) { SP % * " \; `]` is one.
             let atom = |c: u8| !(c < 0x20 || b"(){ %*\"\\".contains(&c));
             b.iter().all(|&c| atom(c)).then(|| arg.to_owned())
         }
