@@ -91,9 +91,7 @@ impl Cli {
         }
         cmd
     }
-}
 
-impl Cli {
     /// The command line that completion scripts are generated from: the
     /// derived one, as [`Cli::clap`] shows it, less what that hides (keep
     /// the two in step). The generators of `clap_complete`

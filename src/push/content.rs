@@ -1072,15 +1072,7 @@ fn flag_list(frame: &[u8]) -> Option<Vec<String>> {
 /// A flag at the start of `b` and what follows it: `\*`, or `\` and
 /// atom characters, or else astring characters (`]` too).
 fn flag_perm(b: &[u8]) -> Option<(&str, &[u8])> {
-    // imap-proto's atom-specials: NUL and the other controls (DEL and
-    // 8-bit bytes are atom characters), SP, ( ) { % * " \ ].
-    let atom = |c: u8| {
-        !(c < 0x20
-            || matches!(
-                c,
-                b'(' | b')' | b'{' | b' ' | b'%' | b'*' | b'"' | b'\\' | b']'
-            ))
-    };
+    let atom = webpush::types::is_atom_char_read;
     let len = if b.starts_with(b"\\*") {
         2
     } else if b.first() == Some(&b'\\') {

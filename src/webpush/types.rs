@@ -61,6 +61,16 @@ pub fn is_atom_char(c: u8) -> bool {
     c > 0x20 && c < 0x7f && !matches!(c, b'(' | b')' | b'{' | b'%' | b'*' | b'"' | b'\\' | b']')
 }
 
+/// `ATOM-CHAR` as `imap-proto` reads it, for reading what servers send:
+/// any byte from 0x20 up but the atom-specials, DEL and 8-bit bytes too.
+pub fn is_atom_char_read(c: u8) -> bool {
+    !(c < 0x20
+        || matches!(
+            c,
+            b'(' | b')' | b'{' | b' ' | b'%' | b'*' | b'"' | b'\\' | b']'
+        ))
+}
+
 fn check_atom(what: &'static str, s: &str, extra: impl Fn(u8) -> bool) -> Result<(), FieldError> {
     if s.is_empty() {
         return Err(FieldError::Empty { what });
