@@ -1316,8 +1316,6 @@ mod tests {
         }
     }
 
-    /// Frames are cut as the IMAP framer cuts them: literals, a missing
-    /// final CRLF, and a literal that runs past the end.
     /// Each response's span is its frame without the CRLF, so that a RAW
     /// line is the text at its span (the JSON writer copies it from there).
     #[test]
@@ -1345,6 +1343,8 @@ mod tests {
         assert_eq!(literals, ["ab"]);
     }
 
+    /// Frames are cut as the IMAP framer cuts them: literals, a missing
+    /// final CRLF, and a literal that runs past the end.
     #[test]
     fn frames_match_the_framer() {
         for text in [
