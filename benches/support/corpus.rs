@@ -1,5 +1,6 @@
 //! A deterministic corpus of realistic captured pushes, shared by the
-//! `decode_corpus` bench and `benches/decode_vs_python.sh`.
+//! `decode_corpus` bench, `benches/decode_vs_python.sh` and the test of
+//! `decode`'s memory (`tests/decode.rs`).
 //!
 //! 2,000 `aes128gcm` payloads of 3993 plaintext bytes (the most one push
 //! may carry, draft §7.1 and RFC 8291 §4), each encrypted with its own

@@ -136,6 +136,14 @@ impl Bin {
         self.command(args).spawn().expect("run the binary")
     }
 
+    /// Starts the binary with stdin and stdout piped, for input fed as
+    /// the test goes.
+    pub fn spawn_piped(&self, args: &[&str]) -> std::process::Child {
+        let mut cmd = self.command(args);
+        cmd.stdin(Stdio::piped());
+        cmd.spawn().expect("run the binary")
+    }
+
     /// The binary with the clean environment, stdin closed, output piped.
     fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_imapwebpush"));
