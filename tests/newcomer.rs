@@ -676,3 +676,80 @@ fn an_invalid_argument_is_refused_before_connecting_with_the_raw_hint() {
         r.stderr()
     );
 }
+
+/// Whether `/proc/PID/status` lists SIGINT among the ignored signals.
+#[cfg(target_os = "linux")]
+fn ignores_sigint(pid: u32) -> bool {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let mask = status
+        .lines()
+        .find_map(|l| l.strip_prefix("SigIgn:"))
+        .expect("a SigIgn line");
+    u64::from_str_radix(mask.trim(), 16).unwrap() & 0b10 != 0
+}
+
+fn interrupt(pid: u32) {
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+}
+
+/// A command started with SIGINT ignored (a script's `serve &`: shells
+/// start background jobs so) keeps it ignored, as shells and Python do,
+/// instead of stopping at the Ctrl-C meant for the script: Ctrl-C's
+/// handler was installed whatever the process inherited. Started plainly,
+/// Ctrl-C still stops it. `serve` waits for Ctrl-C alone, `subscribe`
+/// watches it to clean up first: both are run.
+#[cfg(target_os = "linux")]
+#[test]
+fn commands_started_with_sigint_ignored_keep_it_ignored() {
+    let bin = Bin::new().env("IMAPWEBPUSH_PASSWORD", "demo");
+    let serve_args = ["serve", "--json", "--listen", "127.0.0.1:0"];
+    // As a script's background job: SIGINT ignored, then the binary.
+    let ignoring = |args: &[&str]| {
+        let mut sh = vec![
+            "-c",
+            "trap '' INT; exec \"$0\" \"$@\"",
+            env!("CARGO_BIN_EXE_imapwebpush"),
+        ];
+        sh.extend_from_slice(args);
+        bin.spawn_via("sh", &sh)
+    };
+
+    let mut plain = bin.spawn(&serve_args);
+    let mut out = BufReader::new(plain.stdout.take().unwrap()).lines();
+    until(&mut out, |v| v["event"] == "serving");
+    assert!(!ignores_sigint(plain.id()));
+    interrupt(plain.id());
+    assert_eq!(plain.wait().unwrap().code(), Some(0), "Ctrl-C stops serve");
+
+    let mut server = ignoring(&serve_args);
+    let mut out = BufReader::new(server.stdout.take().unwrap()).lines();
+    let banner = until(&mut out, |v| v["event"] == "serving");
+    std::thread::spawn(move || for _ in out {});
+    let imap = banner["imap"].as_str().unwrap().to_owned();
+    assert!(ignores_sigint(server.id()), "serve took SIGINT over");
+    // An ignored signal is dropped when sent: serve goes on serving.
+    interrupt(server.id());
+    let mut sub = ignoring(&[
+        "subscribe",
+        "-s",
+        &imap,
+        "-u",
+        "demo",
+        "--json",
+        "--wait",
+        "60",
+    ]);
+    let mut sub_out = BufReader::new(sub.stdout.take().unwrap()).lines();
+    until(&mut sub_out, |v| v["event"] == "subscribed");
+    assert!(ignores_sigint(sub.id()), "subscribe took SIGINT over");
+    interrupt(sub.id());
+    assert!(server.try_wait().unwrap().is_none(), "serve stopped");
+    let _ = sub.kill();
+    let _ = sub.wait();
+    let _ = server.kill();
+    let _ = server.wait();
+}

@@ -51,6 +51,9 @@ pub async fn run(cx: &Context, a: &ListenArgs) -> anyhow::Result<Exit> {
     let (keys, _) = load_or_create_keys(opts.keys.as_deref())?;
     warn_unreachable(cx, opts);
     let mut started = start(&opts.spec(), keys, expected, a.reply).await?;
+    // In place before the banner: a Ctrl-C as soon as it shows stops the
+    // loop below rather than the process.
+    let interrupt = crate::ops::interrupt::Interrupt::watch();
     cx.out.event(&started.listening())?;
     let mut pushes = 0u64;
     if opts.count == Some(0) {
@@ -58,7 +61,7 @@ pub async fn run(cx: &Context, a: &ListenArgs) -> anyhow::Result<Exit> {
     }
     loop {
         tokio::select! {
-            _ = tokio::signal::ctrl_c() => break,
+            () = interrupt.wait() => break,
             ev = started.handle.events.recv() => {
                 let Some(ev) = ev else { break };
                 ev.print(&cx.out)?;

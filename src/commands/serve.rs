@@ -132,6 +132,9 @@ pub async fn run(cx: &Context, a: &ServeArgs) -> anyhow::Result<Exit> {
     };
     let mut deliveries = handle.deliveries();
     let printer = &cx.out;
+    // In place before the banner: a Ctrl-C as soon as it shows stops the
+    // loop below rather than the process.
+    let interrupt = crate::ops::interrupt::Interrupt::watch();
     printer.show(&Serving {
         event: "serving",
         imap: format!("imap://{}", handle.addr),
@@ -144,7 +147,7 @@ pub async fn run(cx: &Context, a: &ServeArgs) -> anyhow::Result<Exit> {
     })?;
     loop {
         tokio::select! {
-            _ = tokio::signal::ctrl_c() => break,
+            () = interrupt.wait() => break,
             d = deliveries.recv() => match d {
                 Ok(d) => log(printer, &d)?,
                 Err(RecvError::Lagged(n)) => cx.diag.warn(&format_args!("{n} push log lines skipped (output too slow)")),

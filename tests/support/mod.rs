@@ -144,9 +144,21 @@ impl Bin {
         cmd.spawn().expect("run the binary")
     }
 
+    /// Starts another program that runs the binary (a shell that sets
+    /// something up first), with the binary's environment, stdout piped.
+    pub fn spawn_via(&self, program: &str, args: &[&str]) -> std::process::Child {
+        self.command_of(program, args)
+            .spawn()
+            .unwrap_or_else(|e| panic!("run {program}: {e}"))
+    }
+
     /// The binary with the clean environment, stdin closed, output piped.
     fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_imapwebpush"));
+        self.command_of(env!("CARGO_BIN_EXE_imapwebpush"), args)
+    }
+
+    fn command_of(&self, program: &str, args: &[&str]) -> Command {
+        let mut cmd = Command::new(program);
         cmd.env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("HOME", self.home.path())
