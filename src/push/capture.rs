@@ -377,7 +377,7 @@ impl Lines {
         let mut skipping = false;
         let mut end_of_input = false;
         loop {
-            while let Some(i) = buf[start..].iter().position(|&c| c == b'\n') {
+            while let Some(i) = memchr::memchr(b'\n', &buf[start..]) {
                 let line = &buf[start..start + i];
                 start += i + 1;
                 if std::mem::take(&mut skipping) {
