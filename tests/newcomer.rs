@@ -193,11 +193,7 @@ fn an_unconfirmed_subscription_is_removed_on_timeout_and_on_ctrl_c() {
     ]);
     let mut out = BufReader::new(child.stdout.take().unwrap()).lines();
     until(&mut out, |v| v["event"] == "subscribed");
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
+    interrupt(child.id());
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(1), "an interrupted flow did not finish");
     assert_eq!(subscriptions(&bin, &imap), serde_json::json!([]));
@@ -688,6 +684,7 @@ fn ignores_sigint(pid: u32) -> bool {
     u64::from_str_radix(mask.trim(), 16).unwrap() & 0b10 != 0
 }
 
+/// Ctrl-C, as the terminal sends it.
 fn interrupt(pid: u32) {
     let sent = std::process::Command::new("kill")
         .args(["-INT", &pid.to_string()])
@@ -733,16 +730,7 @@ fn commands_started_with_sigint_ignored_keep_it_ignored() {
     assert!(ignores_sigint(server.id()), "serve took SIGINT over");
     // An ignored signal is dropped when sent: serve goes on serving.
     interrupt(server.id());
-    let mut sub = ignoring(&[
-        "subscribe",
-        "-s",
-        &imap,
-        "-u",
-        "demo",
-        "--json",
-        "--wait",
-        "60",
-    ]);
+    let mut sub = ignoring(&["subscribe", "-s", &imap, "-u", "demo", "--json"]);
     let mut sub_out = BufReader::new(sub.stdout.take().unwrap()).lines();
     until(&mut sub_out, |v| v["event"] == "subscribed");
     assert!(ignores_sigint(sub.id()), "subscribe took SIGINT over");
