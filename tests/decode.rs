@@ -578,17 +578,6 @@ fn payloads_over_the_limit_are_refused() {
     );
 }
 
-/// A field of `/proc/PID/status`, in KiB.
-#[cfg(target_os = "linux")]
-fn status_kib(pid: u32, field: &str) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let line = status
-        .lines()
-        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
-        .unwrap_or_else(|| panic!("no {field} in {status}"));
-    line.trim().trim_end_matches(" kB").parse().unwrap()
-}
-
 /// `decode` holds a few batches in flight, so that its memory stays flat
 /// whatever the input, and its allocator must not add to it. mimalloc
 /// asked the kernel for transparent huge pages on its arenas: where THP is
@@ -640,7 +629,8 @@ fn decoding_holds_little_memory() {
         assert!(read > 0, "output ended after {n} lines");
         assert!(line.starts_with("{\"ok\":true"), "{line}");
     }
-    let anon = status_kib(child.id(), "RssAnon");
+    let anon = crate::support::proc_status(child.id(), "RssAnon");
+    let anon: u64 = anon.trim_end_matches(" kB").parse().unwrap();
     drop(feeder.join().unwrap());
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{:?}", out.stderr);

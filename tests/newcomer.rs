@@ -676,12 +676,8 @@ fn an_invalid_argument_is_refused_before_connecting_with_the_raw_hint() {
 /// Whether `/proc/PID/status` lists SIGINT among the ignored signals.
 #[cfg(target_os = "linux")]
 fn ignores_sigint(pid: u32) -> bool {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let mask = status
-        .lines()
-        .find_map(|l| l.strip_prefix("SigIgn:"))
-        .expect("a SigIgn line");
-    u64::from_str_radix(mask.trim(), 16).unwrap() & 0b10 != 0
+    let mask = crate::support::proc_status(pid, "SigIgn");
+    u64::from_str_radix(&mask, 16).unwrap() & 0b10 != 0
 }
 
 /// Ctrl-C, as the terminal sends it.

@@ -219,3 +219,14 @@ pub fn refused_port() -> (tokio::net::TcpSocket, u16) {
     let port = socket.local_addr().unwrap().port();
     (socket, port)
 }
+
+/// A field of `/proc/PID/status` (Linux), its value trimmed.
+#[cfg(target_os = "linux")]
+pub fn proc_status(pid: u32, field: &str) -> String {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let value = status
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .unwrap_or_else(|| panic!("no {field} in {status}"));
+    value.trim().to_owned()
+}
